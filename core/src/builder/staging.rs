@@ -1,0 +1,266 @@
+//! Atomic creation. A new environment is built in a hidden sibling directory
+//! and swapped into place with one `renameat2` call, so ENV_DIR is either
+//! absent (or as it was) or complete. If any step fails, the staged tree is
+//! removed and whatever was at ENV_DIR before is back.
+//!
+//! Where ENV_DIR already holds files and `--clear` was not given (an existing
+//! env, `--upgrade`, or a project directory), CPython writes into it in place;
+//! so do we, and a failure then removes the top-level entries we added.
+
+use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
+use rustix::fs::{renameat_with, RenameFlags};
+
+use crate::error::VenvError;
+
+enum Kind {
+    /// ENV_DIR did not exist: publish by renaming the staged dir into place.
+    New,
+    /// ENV_DIR was an empty dir or is being cleared: publish by exchanging.
+    Replace,
+    /// Writing into an existing, non-empty ENV_DIR.
+    InPlace { before: HashSet<OsString> },
+}
+
+pub struct Staging {
+    env_dir: PathBuf,
+    parent: Dir,
+    final_name: OsString,
+    staged_name: OsString,
+    kind: Kind,
+    published: bool,
+    created_parents: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Prepares ENV_DIR for building and returns the directory to build in.
+    pub fn begin(env_dir: &Path, clear: bool, upgrade: bool) -> Result<(Staging, Dir), VenvError> {
+        let (parent_path, final_name) = match (env_dir.parent(), env_dir.file_name()) {
+            (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
+            _ => return Err(VenvError::NotADirectory { path: env_dir.to_path_buf() }),
+        };
+        let existing = std::fs::symlink_metadata(env_dir).ok();
+        if let Some(meta) = &existing {
+            if meta.file_type().is_symlink() {
+                return Err(VenvError::EnvDirIsSymlink { path: env_dir.to_path_buf() });
+            }
+            if !meta.is_dir() {
+                return Err(VenvError::NotADirectory { path: env_dir.to_path_buf() });
+            }
+        }
+        if upgrade && (existing.is_none() || !env_dir.join("pyvenv.cfg").is_file()) {
+            return Err(VenvError::NotAnEnvironment { path: env_dir.to_path_buf() });
+        }
+        let not_writable = |source: io::Error| VenvError::ParentNotWritable {
+            path: env_dir.to_path_buf(),
+            parent: parent_path.clone(),
+            source,
+        };
+        let created_parents = create_parents(&parent_path).map_err(not_writable)?;
+        let cleanup_parents = |e: VenvError| {
+            remove_created(&created_parents);
+            e
+        };
+        let parent = Dir::open_ambient_dir(&parent_path, ambient_authority())
+            .map_err(not_writable)
+            .map_err(cleanup_parents)?;
+
+        let entries = match existing {
+            Some(_) => Some(list_names(env_dir).map_err(|e| VenvError::step("ensure_directories", env_dir, e))?),
+            None => None,
+        };
+        let kind = match entries {
+            None => Kind::New,
+            Some(names) if names.is_empty() || clear => Kind::Replace,
+            Some(names) => Kind::InPlace { before: names },
+        };
+        let mut staging = Staging {
+            env_dir: env_dir.to_path_buf(),
+            parent,
+            final_name: final_name.clone(),
+            staged_name: OsString::new(),
+            kind,
+            published: false,
+            created_parents,
+        };
+        if let Kind::InPlace { .. } = staging.kind {
+            staging.published = true;
+            let dir = staging
+                .parent
+                .open_dir(&final_name)
+                .map_err(|e| VenvError::step("ensure_directories", env_dir, e))?;
+            return Ok((staging, dir));
+        }
+        let staged_name = staged_name_for(&final_name);
+        if let Err(e) = staging.parent.create_dir(&staged_name) {
+            remove_created(&staging.created_parents);
+            return Err(not_writable(e));
+        }
+        staging.staged_name = staged_name;
+        let dir = staging.parent.open_dir(&staging.staged_name).map_err(|e| {
+            let err = VenvError::step("ensure_directories", env_dir, e);
+            staging.discard();
+            err
+        })?;
+        // Keep the permission bits of a directory we replace, as clearing in place would.
+        if let Kind::Replace = staging.kind {
+            if let Ok(meta) = std::fs::metadata(env_dir) {
+                let _ = dir.dir_metadata().and_then(|_| {
+                    staging.parent.set_permissions(
+                        &staging.staged_name,
+                        cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(meta.permissions().mode())),
+                    )
+                });
+            }
+        }
+        Ok((staging, dir))
+    }
+
+    pub fn is_published(&self) -> bool {
+        self.published
+    }
+
+    /// Moves the staged tree to ENV_DIR (the old contents, if any, go to the staged name).
+    pub fn publish(&mut self) -> io::Result<()> {
+        if self.published {
+            return Ok(());
+        }
+        match self.kind {
+            Kind::New => self.rename(RenameFlags::NOREPLACE)?,
+            Kind::Replace => {
+                if let Err(e) = self.rename(RenameFlags::EXCHANGE) {
+                    // Filesystems without RENAME_EXCHANGE: move the old tree aside, then rename.
+                    if e.raw_os_error() != Some(libc_einval()) {
+                        return Err(e);
+                    }
+                    let aside = staged_name_for(&self.final_name);
+                    self.parent.rename(&self.final_name, &self.parent, &aside)?;
+                    if let Err(e) = self.parent.rename(&self.staged_name, &self.parent, &self.final_name) {
+                        let _ = self.parent.rename(&aside, &self.parent, &self.final_name);
+                        return Err(e);
+                    }
+                    self.staged_name = aside;
+                }
+            }
+            Kind::InPlace { .. } => {}
+        }
+        self.published = true;
+        Ok(())
+    }
+
+    fn rename(&self, flags: RenameFlags) -> io::Result<()> {
+        renameat_with(&self.parent, &self.staged_name, &self.parent, &self.final_name, flags).map_err(io::Error::from)
+    }
+
+    /// Publishes (if not yet) and removes what was replaced.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.publish()?;
+        if let Kind::Replace = self.kind {
+            // The old tree now sits under the staged name; cap-std removes it without following links.
+            self.parent.remove_dir_all(&self.staged_name)?;
+        }
+        Ok(())
+    }
+
+    /// Undoes everything: ENV_DIR is back to what it was before `begin`.
+    pub fn rollback(mut self) {
+        self.discard();
+    }
+
+    fn discard(&mut self) {
+        match &self.kind {
+            Kind::New => {
+                let name = if self.published { &self.final_name } else { &self.staged_name };
+                let _ = self.parent.remove_dir_all(name);
+            }
+            Kind::Replace => {
+                if self.published {
+                    // Swap back: the old tree returns to ENV_DIR, the new one goes to the staged name.
+                    if self.rename(RenameFlags::EXCHANGE).is_err() {
+                        let _ = self.parent.remove_dir_all(&self.final_name);
+                        let _ = self.parent.rename(&self.staged_name, &self.parent, &self.final_name);
+                        remove_created(&self.created_parents);
+                        return;
+                    }
+                }
+                let _ = self.parent.remove_dir_all(&self.staged_name);
+            }
+            Kind::InPlace { before } => {
+                if let Ok(dir) = self.parent.open_dir(&self.final_name) {
+                    if let Ok(now) = list_dir_names(&dir) {
+                        for name in now.difference(before) {
+                            let path = Path::new(name);
+                            let _ = match dir.symlink_metadata(path) {
+                                Ok(m) if m.is_dir() => dir.remove_dir_all(path),
+                                _ => dir.remove_file(path),
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        remove_created(&self.created_parents);
+        let _ = &self.env_dir;
+    }
+}
+
+fn libc_einval() -> i32 {
+    rustix::io::Errno::INVAL.raw_os_error()
+}
+
+/// A hidden, unique sibling name: `.NAME.venv-staging-PID-N`.
+fn staged_name_for(final_name: &OsStr) -> OsString {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let mut name = OsString::from(".");
+    name.push(final_name);
+    name.push(format!(".venv-staging-{}-{n}-{nanos:x}", std::process::id()));
+    name
+}
+
+/// `mkdir -p` for ENV_DIR's parents, returning what it created (deepest last).
+fn create_parents(parent: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut p = parent.to_path_buf();
+    while std::fs::symlink_metadata(&p).is_err() {
+        missing.push(p.clone());
+        if !p.pop() {
+            break;
+        }
+    }
+    missing.reverse();
+    let mut created = Vec::new();
+    for dir in missing {
+        match std::fs::create_dir(&dir) {
+            Ok(()) => created.push(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                remove_created(&created);
+                return Err(e);
+            }
+        }
+    }
+    Ok(created)
+}
+
+fn remove_created(created: &[PathBuf]) {
+    for dir in created.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+fn list_names(dir: &Path) -> io::Result<HashSet<OsString>> {
+    std::fs::read_dir(dir)?.map(|e| e.map(|e| e.file_name())).collect()
+}
+
+fn list_dir_names(dir: &Dir) -> io::Result<HashSet<OsString>> {
+    dir.entries()?.map(|e| e.map(|e| e.file_name())).collect()
+}

@@ -1,0 +1,112 @@
+//! The command line: CPython's `python -m venv` usage line, plus `-p/--python`,
+//! cache control and verbosity.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser};
+
+use crate::builder::Options;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "venv",
+    version,
+    about = "Creates virtual Python environments in one or more target directories.",
+    long_about = "Creates virtual Python environments in one or more target directories, \
+                  identical to what `pythonX.Y -m venv` creates with the same base interpreter.",
+    after_help = "Once an environment has been created, activate it by sourcing the activate script in its bin \
+                  directory (activate, activate.fish, activate.csh, activate.nu, Activate.ps1)."
+)]
+pub struct Cli {
+    /// A directory to create the environment in.
+    #[arg(value_name = "ENV_DIR", required = true, num_args = 1..)]
+    pub dirs: Vec<PathBuf>,
+
+    /// The base interpreter: a path, a command on PATH (python3.12) or a
+    /// version (3.12, 3.12.1) looked up on PATH and in pyenv. Default: python3 on PATH.
+    #[arg(short = 'p', long = "python", value_name = "PYTHON")]
+    pub python: Option<String>,
+
+    /// Give the virtual environment access to the system site-packages dir.
+    #[arg(long)]
+    pub system_site_packages: bool,
+
+    /// Try to use symlinks rather than copies (the default on POSIX).
+    #[arg(long, overrides_with = "copies")]
+    pub symlinks: bool,
+
+    /// Try to use copies rather than symlinks.
+    #[arg(long, overrides_with = "symlinks")]
+    pub copies: bool,
+
+    /// Delete the contents of the environment directory if it already exists, before environment creation.
+    #[arg(long)]
+    pub clear: bool,
+
+    /// Upgrade the environment directory to use this version of Python, assuming Python has been upgraded in-place.
+    #[arg(long)]
+    pub upgrade: bool,
+
+    /// Skip installing or upgrading pip in the virtual environment (pip is bootstrapped by default).
+    #[arg(long)]
+    pub without_pip: bool,
+
+    /// An alternative prompt prefix for this environment (`.` = the current directory's name).
+    #[arg(long, value_name = "PROMPT")]
+    pub prompt: Option<String>,
+
+    /// Upgrade core dependencies (pip, and setuptools before 3.12) to the latest version on the package index.
+    #[arg(long)]
+    pub upgrade_deps: bool,
+
+    /// Skip adding SCM ignore files to the environment directory.
+    #[arg(long, conflicts_with = "scm_ignore_files")]
+    pub without_scm_ignore_files: bool,
+
+    /// SCM ignore files to write, comma-separated (default: git for Python 3.13+, none before).
+    #[arg(long, value_name = "SCM,...", value_delimiter = ',')]
+    pub scm_ignore_files: Option<Vec<String>>,
+
+    /// Cache directory for interpreter facts [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
+    #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Do not read or write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Report each step and its duration on stderr.
+    #[arg(short, long, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl Cli {
+    pub fn options(&self) -> Options {
+        let scm_ignore_files = if self.without_scm_ignore_files {
+            Some(Vec::new())
+        } else {
+            self.scm_ignore_files
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect())
+        };
+        Options {
+            system_site_packages: self.system_site_packages,
+            clear: self.clear,
+            symlinks: !self.copies,
+            upgrade: self.upgrade,
+            with_pip: !self.without_pip,
+            prompt: self.prompt.clone(),
+            upgrade_deps: self.upgrade_deps,
+            scm_ignore_files,
+            verbose: self.verbose > 0,
+        }
+    }
+
+    pub fn cache(&self) -> crate::interpreter::cache::Cache {
+        if self.no_cache {
+            crate::interpreter::cache::Cache::disabled()
+        } else {
+            crate::interpreter::cache::Cache::new(self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()))
+        }
+    }
+}

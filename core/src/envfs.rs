@@ -1,0 +1,139 @@
+//! All writes and deletes inside an environment go through [`EnvDir`], a
+//! `cap_std::fs::Dir` opened on the environment directory. cap-std refuses to
+//! resolve any path (or symlink) that leads outside that directory, and we add
+//! one rule on top: we never write *through* a symlink found in the env, we
+//! either refuse (directories) or replace the link itself (files).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use cap_std::fs::Dir;
+use std::os::unix::fs::PermissionsExt;
+
+use crate::error::VenvError;
+
+pub struct EnvDir {
+    dir: Dir,
+    /// The env's final absolute path, used in messages only.
+    display_root: std::path::PathBuf,
+}
+
+/// What an entry in the env is, without following a symlink.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Entry {
+    Missing,
+    Dir,
+    File,
+    Symlink,
+}
+
+impl EnvDir {
+    pub fn new(dir: Dir, display_root: &Path) -> EnvDir {
+        EnvDir { dir, display_root: display_root.to_path_buf() }
+    }
+
+    pub fn cap_dir(&self) -> &Dir {
+        &self.dir
+    }
+
+    pub fn entry(&self, rel: &Path) -> io::Result<Entry> {
+        match self.dir.symlink_metadata(rel) {
+            Ok(m) if m.file_type().is_symlink() => Ok(Entry::Symlink),
+            Ok(m) if m.is_dir() => Ok(Entry::Dir),
+            Ok(_) => Ok(Entry::File),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Entry::Missing),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `mkdir -p rel`, refusing when any existing component is a symlink or a file.
+    pub fn ensure_dir(&self, rel: &Path) -> anyhow::Result<()> {
+        let mut sofar = std::path::PathBuf::new();
+        for part in rel.components() {
+            sofar.push(part);
+            match self.entry(&sofar)? {
+                Entry::Dir => {}
+                Entry::Missing => self.dir.create_dir(&sofar)?,
+                Entry::Symlink => {
+                    return Err(VenvError::SymlinkInEnv { path: self.display_root.join(&sofar) }.into());
+                }
+                Entry::File => anyhow::bail!(
+                    "unable to create directory {}: a file is in the way",
+                    self.display_root.join(&sofar).display()
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` to `rel` through a temporary sibling and a rename, so a
+    /// symlink or a hard link planted at `rel` is replaced, never written
+    /// through. `mode` sets exact permission bits; `None` keeps the umask's.
+    pub fn write_file(&self, rel: &Path, bytes: &[u8], mode: Option<u32>) -> anyhow::Result<()> {
+        self.replace_with(rel, |file| {
+            file.write_all(bytes)?;
+            if let Some(mode) = mode {
+                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Copies the (ambient, read-only) file `src` to `rel` with exact `mode`.
+    pub fn copy_in(&self, src: &Path, rel: &Path, mode: u32) -> anyhow::Result<()> {
+        let mut from =
+            std::fs::File::open(src).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", src.display()))?;
+        self.replace_with(rel, |file| {
+            io::copy(&mut from, file)?;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            Ok(())
+        })
+    }
+
+    fn replace_with(&self, rel: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> anyhow::Result<()> {
+        if self.entry(rel)? == Entry::Dir {
+            anyhow::bail!("{} is a directory", self.display_root.join(rel).display());
+        }
+        let name = rel.file_name().ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
+        let tmp = rel.with_file_name(format!(".{}.venv-tmp", name.to_string_lossy()));
+        let _ = self.dir.remove_file(&tmp);
+        let result = (|| -> io::Result<()> {
+            let mut file = self.dir.create(&tmp)?.into_std();
+            fill(&mut file)?;
+            drop(file);
+            self.dir.rename(&tmp, &self.dir, rel)
+        })();
+        if result.is_err() {
+            let _ = self.dir.remove_file(&tmp);
+        }
+        Ok(result?)
+    }
+
+    /// Creates the symlink `rel -> target` (target may be absolute; it is never followed).
+    pub fn symlink(&self, target: &Path, rel: &Path) -> anyhow::Result<()> {
+        self.dir.symlink_contents(target, rel)?;
+        Ok(())
+    }
+
+    pub fn read_link(&self, rel: &Path) -> io::Result<std::path::PathBuf> {
+        self.dir.read_link_contents(rel)
+    }
+
+    /// Removes whatever is at `rel` (a directory recursively, without following links).
+    pub fn remove(&self, rel: &Path) -> io::Result<()> {
+        match self.entry(rel)? {
+            Entry::Missing => Ok(()),
+            Entry::Dir => self.dir.remove_dir_all(rel),
+            Entry::File | Entry::Symlink => self.dir.remove_file(rel),
+        }
+    }
+
+    /// Empties the environment directory, as `--clear` does, without following links.
+    pub fn clear(&self) -> io::Result<()> {
+        for entry in self.dir.entries()? {
+            let name = entry?.file_name();
+            self.remove(Path::new(&name))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! pyenv support: its shims are shell scripts, so `python3` on PATH is not the
+//! interpreter `python3 -m venv` would report as `sys.executable`. We resolve a
+//! shim to the real binary the way pyenv does (PYENV_VERSION, `.python-version`
+//! files, the global `version` file), natively, and ask `pyenv which` only
+//! when our reading disagrees with what is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// pyenv's root: `$PYENV_ROOT`, else `~/.pyenv`.
+pub fn root() -> Option<PathBuf> {
+    let root = std::env::var_os("PYENV_ROOT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))?;
+    root.is_dir().then_some(root)
+}
+
+pub fn shims_dir() -> Option<PathBuf> {
+    root().map(|r| r.join("shims"))
+}
+
+pub fn is_shim(path: &Path) -> bool {
+    match (shims_dir(), path.parent()) {
+        (Some(shims), Some(parent)) => parent == shims,
+        _ => false,
+    }
+}
+
+/// Installed versions as (version, prefix dir), newest first; only numeric CPython names.
+pub fn installed_versions() -> Vec<((u32, u32, u32), PathBuf)> {
+    let Some(root) = root() else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(root.join("versions")) else { return Vec::new() };
+    let mut found: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((parse_version(e.file_name().to_str()?)?, e.path())))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found
+}
+
+fn parse_version(name: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = name.split('.');
+    let v = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    parts.next().is_none().then_some(v)
+}
+
+/// The real executable behind the shim for `command` (e.g. `python3`).
+pub fn resolve_shim(command: &str) -> Option<PathBuf> {
+    let root = root()?;
+    for version in selected_versions(&root) {
+        if version == "system" {
+            if let Some(found) = super::discovery::which_excluding_shims(command) {
+                return Some(found);
+            }
+            continue;
+        }
+        let mut prefix = root.join("versions").join(&version);
+        if !prefix.is_dir() {
+            // pyenv accepts a version prefix such as `3.12` and picks the newest match.
+            let wanted = format!("{version}.");
+            match installed_versions().into_iter().find(|(_, p)| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&wanted))
+            }) {
+                Some((_, p)) => prefix = p,
+                None => continue,
+            }
+        }
+        let candidate = prefix.join("bin").join(command);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    pyenv_which(command)
+}
+
+/// The versions pyenv would try, in order.
+fn selected_versions(root: &Path) -> Vec<String> {
+    if let Some(v) = std::env::var_os("PYENV_VERSION").filter(|v| !v.is_empty()) {
+        return v.to_string_lossy().split(':').map(str::to_owned).collect();
+    }
+    if let Ok(mut dir) = std::env::current_dir() {
+        loop {
+            if let Some(versions) = read_version_file(&dir.join(".python-version")) {
+                return versions;
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    read_version_file(&root.join("version")).unwrap_or_else(|| vec!["system".to_owned()])
+}
+
+fn read_version_file(path: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let versions: Vec<String> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .flat_map(str::split_whitespace)
+        .map(str::to_owned)
+        .collect();
+    (!versions.is_empty()).then_some(versions)
+}
+
+fn pyenv_which(command: &str) -> Option<PathBuf> {
+    let pyenv = root()?.join("bin").join("pyenv");
+    let program = if pyenv.is_file() { pyenv } else { PathBuf::from("pyenv") };
+    let out = Command::new(program).args(["which", command]).stderr(std::process::Stdio::null()).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    path.is_file().then_some(path)
+}

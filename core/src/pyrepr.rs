@@ -1,0 +1,69 @@
+//! Python's `repr()` of a `str`, as CPython writes `prompt = ...` into
+//! `pyvenv.cfg` (`f'prompt = {self.prompt!r}'`).
+
+/// Returns the text `repr(s)` gives in Python 3.
+pub fn repr_str(s: &str) -> String {
+    // Python picks single quotes unless the text holds a single quote and no double quote.
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if !is_printable(c) => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n <= 0xffff {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// An approximation of `str.isprintable()` for one character: control and
+/// format characters, separators other than the space, and surrogates are not.
+fn is_printable(c: char) -> bool {
+    let n = c as u32;
+    !(n < 0x20
+        || (0x7f..=0xa0).contains(&n)
+        || n == 0xad
+        || (0x2000..=0x200f).contains(&n)
+        || (0x2028..=0x202f).contains(&n)
+        || (0x205f..=0x206f).contains(&n)
+        || n == 0x3000
+        || n == 0xfeff
+        || (0xfff9..=0xfffb).contains(&n)
+        || (0xe000..=0xf8ff).contains(&n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repr_str;
+
+    #[test]
+    fn matches_python_repr() {
+        assert_eq!(repr_str("abc"), "'abc'");
+        assert_eq!(repr_str("it's"), "\"it's\"");
+        assert_eq!(repr_str("a'b\"c"), "'a\\'b\"c'");
+        assert_eq!(repr_str("tab\there"), "'tab\\there'");
+        assert_eq!(repr_str("back\\slash"), "'back\\\\slash'");
+        assert_eq!(repr_str("éñv ü"), "'éñv ü'");
+        assert_eq!(repr_str("\u{7}"), "'\\x07'");
+        assert_eq!(repr_str("nb\u{a0}sp"), "'nb\\xa0sp'");
+    }
+}

@@ -1,0 +1,85 @@
+//! Activation scripts: this project's own templates (in `scripts/templates/`),
+//! filled the way CPython's `install_scripts` fills its placeholders, except
+//! that each value is escaped for the shell that reads it, so an env path with
+//! spaces, quotes or `$` cannot break (or inject into) the script.
+
+use crate::builder::Context;
+
+/// The shells we write activation scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    /// bash, zsh, dash, ksh: `source bin/activate`.
+    Posix,
+    Fish,
+    Csh,
+    Nushell,
+    PowerShell,
+}
+
+/// One script installed into the env's bin directory.
+#[derive(Debug, Clone, Copy)]
+pub struct Template {
+    pub file_name: &'static str,
+    pub shell: Shell,
+    pub text: &'static str,
+}
+
+/// Every script CPython installs on POSIX, plus `activate.nu`.
+pub const TEMPLATES: &[Template] = &[
+    Template { file_name: "activate", shell: Shell::Posix, text: include_str!("scripts/templates/activate") },
+    Template { file_name: "activate.fish", shell: Shell::Fish, text: include_str!("scripts/templates/activate.fish") },
+    Template { file_name: "activate.csh", shell: Shell::Csh, text: include_str!("scripts/templates/activate.csh") },
+    Template { file_name: "activate.nu", shell: Shell::Nushell, text: include_str!("scripts/templates/activate.nu") },
+    Template { file_name: "Activate.ps1", shell: Shell::PowerShell, text: include_str!("scripts/templates/Activate.ps1") },
+];
+
+/// The mode CPython's scripts get (it copies the mode of its 0644 sources).
+pub const SCRIPT_MODE: u32 = 0o644;
+
+/// Escapes `value` for the quoting each template puts placeholders in:
+/// single quotes for sh, fish, csh and PowerShell, double quotes for nushell.
+pub fn escape(shell: Shell, value: &str) -> String {
+    match shell {
+        Shell::Posix => value.replace('\'', r"'\''"),
+        Shell::Fish => value.replace('\\', r"\\").replace('\'', r"\'"),
+        Shell::Csh => value.replace('\'', r"'\''").replace('!', r"\!"),
+        Shell::Nushell => value.replace('\\', r"\\").replace('"', "\\\""),
+        Shell::PowerShell => value.replace('\'', "''"),
+    }
+}
+
+/// CPython's `replace_variables`, with per-shell escaping.
+pub fn replace_variables(text: &str, ctx: &Context, shell: Shell) -> String {
+    let dir = ctx.env_dir.to_string_lossy();
+    let python = ctx.env_exe.to_string_lossy();
+    [
+        ("__VENV_DIR__", dir.as_ref()),
+        ("__VENV_NAME__", ctx.env_name.as_str()),
+        ("__VENV_PROMPT__", ctx.prompt.as_str()),
+        ("__VENV_BIN_NAME__", ctx.bin_name.as_str()),
+        ("__VENV_PYTHON__", python.as_ref()),
+    ]
+    .into_iter()
+    .fold(text.to_owned(), |text, (placeholder, value)| text.replace(placeholder, &escape(shell, value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_for_each_quote_style() {
+        assert_eq!(escape(Shell::Posix, "a'b"), r"a'\''b");
+        assert_eq!(escape(Shell::Fish, r"a\'b"), r"a\\\'b");
+        assert_eq!(escape(Shell::Csh, "a!'b"), r"a\!'\''b");
+        assert_eq!(escape(Shell::Nushell, r#"a"\b"#), r#"a\"\\b"#);
+        assert_eq!(escape(Shell::PowerShell, "a'b"), "a''b");
+    }
+
+    #[test]
+    fn every_template_uses_placeholders() {
+        for t in TEMPLATES {
+            assert!(t.text.contains("__VENV_DIR__"), "{} never names the env dir", t.file_name);
+        }
+    }
+}

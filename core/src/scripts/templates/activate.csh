@@ -1,0 +1,44 @@
+# Load with `source ENV/bin/activate.csh` from csh or tcsh. Running it as a
+# program would only change a child process, so it has to be sourced.
+
+# csh has no functions, so deactivate is an alias and has to fit on one line.
+# A variable is substituted only when its own command runs, which is why each
+# restore sits behind `test $?VAR != 0 &&` rather than `if ($?VAR)`: the
+# one-line `if` substitutes the whole line first and would fail on an unset
+# variable. :q keeps the saved value exactly as it was (no globbing, no
+# splitting). The last command is an `if` so the alias ends with status 0.
+alias deactivate 'test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH "$_OLD_VIRTUAL_PATH:q" && unset _OLD_VIRTUAL_PATH; test $?_OLD_VIRTUAL_PYTHONHOME != 0 && setenv PYTHONHOME "$_OLD_VIRTUAL_PYTHONHOME:q" && unset _OLD_VIRTUAL_PYTHONHOME; rehash; test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt="$_OLD_VIRTUAL_PROMPT:q" && unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; if ("\!:*" != "nondestructive") unalias deactivate pydoc'
+
+# Leave whichever environment is active, keeping the alias just defined.
+deactivate nondestructive
+
+setenv VIRTUAL_ENV '__VENV_DIR__'
+
+set _OLD_VIRTUAL_PATH="$PATH:q"
+setenv PATH "${VIRTUAL_ENV:q}/"'__VENV_BIN_NAME__'":${PATH:q}"
+
+setenv VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'
+
+# A PYTHONHOME pointing elsewhere would make the environment's interpreter
+# load another installation's standard library.
+if ($?PYTHONHOME) then
+    set _OLD_VIRTUAL_PYTHONHOME="$PYTHONHOME:q"
+    unsetenv PYTHONHOME
+endif
+
+# Only an already set prompt is changed: csh scripts test $?prompt to tell
+# an interactive shell from a script, and setting it would fool them.
+set _venv_prefix_prompt=1
+if ($?VIRTUAL_ENV_DISABLE_PROMPT) then
+    if ("$VIRTUAL_ENV_DISABLE_PROMPT:q" != "") set _venv_prefix_prompt=0
+endif
+if ($_venv_prefix_prompt && $?prompt) then
+    set _OLD_VIRTUAL_PROMPT="$prompt:q"
+    set prompt="("'__VENV_PROMPT__'") $prompt:q"
+endif
+unset _venv_prefix_prompt
+
+# `pydoc` has no script of its own in the environment.
+alias pydoc python -m pydoc
+
+rehash

@@ -1,0 +1,1 @@
+# placeholder __VENV_DIR__
