@@ -1,0 +1,186 @@
+//! Differential tests: for every CPython 3.8-3.13 on the machine and a matrix
+//! of flags, `venv` and `pythonX.Y -m venv` create environments side by side,
+//! and the trees, pyvenv.cfg and the environments' behaviour must match.
+//!
+//! The one intended difference in the tree is `bin/activate.nu` (we add
+//! nushell); in pyvenv.cfg, `command` names our executable (the flags match).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// The two sides of one comparison live at paths of equal length
+/// (`.../cpy/work/env` and `.../our/work/env`), so that files embedding the
+/// env path (pip's scripts, byte-code) have equal sizes.
+struct Pair {
+    scratch: Scratch,
+    python: PathBuf,
+}
+
+impl Pair {
+    fn new(python: &Path) -> Pair {
+        let scratch = Scratch::new();
+        for side in ["cpy", "our"] {
+            std::fs::create_dir_all(scratch.path().join(side).join("work")).unwrap();
+        }
+        Pair { scratch, python: python.to_path_buf() }
+    }
+    fn work(&self, side: &str) -> PathBuf {
+        self.scratch.path().join(side).join("work")
+    }
+    fn env(&self, side: &str) -> PathBuf {
+        self.work(side).join("env")
+    }
+    /// Runs the same flags through both tools.
+    fn create(&self, flags: &[&str]) {
+        let mut args: Vec<&str> = flags.to_vec();
+        args.push("env");
+        let theirs = cpython_venv(&self.python, &self.work("cpy"), &args);
+        assert_ok(&theirs, &format!("{} -m venv {flags:?}", self.python.display()));
+        let py = self.python.to_str().unwrap();
+        let mut ours_args = vec!["-p", py];
+        ours_args.extend(args.iter());
+        let ours = self.scratch.venv_in(&self.work("our"), &ours_args);
+        assert_ok(&ours, &format!("venv {flags:?}"));
+    }
+
+    fn normalise(&self, text: &str, side: &str) -> String {
+        text.replace(&*self.scratch.path().join(side).to_string_lossy(), "<ROOT>")
+    }
+
+    /// Every difference between the two environments, empty when they match.
+    fn differences(&self, with_pip: bool) -> Vec<String> {
+        let (ours, theirs) = (self.env("our"), self.env("cpy"));
+        let mut diffs = diff_trees(&snapshot(&ours), &snapshot(&theirs), &["bin/activate.nu"], &|path: &str| {
+            // Scripts are our own text and pyvenv.cfg names our command: compare everything else byte-size-wise.
+            !(path.starts_with("bin/activate") || path == "bin/Activate.ps1" || path == "pyvenv.cfg")
+        });
+        diffs.extend(self.config_differences());
+        let probe = "import sys, site, json, importlib.util; print(json.dumps([sys.prefix, sys.base_prefix, \
+                     sys.exec_prefix, site.getsitepackages(), sys.path[1:], \
+                     importlib.util.find_spec('pip') is not None]))";
+        let (a, b) = (
+            self.normalise(&python_says(&ours.join("bin/python"), probe), "our"),
+            self.normalise(&python_says(&theirs.join("bin/python"), probe), "cpy"),
+        );
+        if a != b {
+            diffs.push(format!("interpreter reports differ:\n  ours:   {a}\n  cpython: {b}"));
+        }
+        if with_pip {
+            let pip = |env: &Path| {
+                let out = std::process::Command::new(env.join("bin/pip")).arg("--version").output().unwrap();
+                assert_ok(&out, "pip --version");
+                stdout(&out)
+            };
+            let (a, b) = (self.normalise(&pip(&ours), "our"), self.normalise(&pip(&theirs), "cpy"));
+            if a != b {
+                diffs.push(format!("pip --version differs: ours {a:?}, cpython {b:?}"));
+            }
+        }
+        diffs
+    }
+
+    fn config_differences(&self) -> Vec<String> {
+        let read = |side: &str| self.normalise(&std::fs::read_to_string(self.env(side).join("pyvenv.cfg")).unwrap(), side);
+        let (ours, theirs) = (read("our"), read("cpy"));
+        let (ol, tl): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+        let key = |l: &str| l.split(" = ").next().unwrap_or("").to_owned();
+        let mut diffs = Vec::new();
+        if ol.iter().map(|l| key(l)).collect::<Vec<_>>() != tl.iter().map(|l| key(l)).collect::<Vec<_>>() {
+            diffs.push(format!("pyvenv.cfg keys differ:\n{ours}\n---\n{theirs}"));
+            return diffs;
+        }
+        for (a, b) in ol.iter().zip(&tl) {
+            if key(a) == "command" {
+                // theirs: `<python> -m venv ARGS`; ours: `<venv> --python <python> ARGS`.
+                let their_args = b.split_once(" -m venv ").map(|x| x.1).unwrap_or("");
+                let py = format!(" --python {} ", self.python.display());
+                let our_args = a.split_once(&py).map(|x| x.1).unwrap_or("");
+                if their_args != our_args {
+                    diffs.push(format!("pyvenv.cfg command args differ: ours {our_args:?}, cpython {their_args:?}"));
+                }
+            } else if a != b {
+                diffs.push(format!("pyvenv.cfg line differs: ours {a:?}, cpython {b:?}"));
+            }
+        }
+        diffs
+    }
+}
+
+/// Creates with `flags` on both sides and asserts there is no difference.
+fn assert_same(minor: u32, flags: &[&str], with_pip: bool) {
+    let pair = Pair::new(&cpython(minor));
+    pair.create(flags);
+    let diffs = pair.differences(with_pip);
+    assert!(diffs.is_empty(), "3.{minor} {flags:?}:\n{}", diffs.join("\n"));
+}
+
+fn matrix(minor: u32) {
+    let mut combos: Vec<Vec<&str>> = vec![
+        vec!["--without-pip"],
+        vec!["--without-pip", "--copies"],
+        vec!["--without-pip", "--symlinks"],
+        vec!["--without-pip", "--system-site-packages"],
+        vec!["--without-pip", "--prompt", "my prompt's \"name\""],
+        vec!["--without-pip", "--prompt", "."],
+        vec!["--without-pip", "--copies", "--system-site-packages", "--prompt", "p"],
+    ];
+    if minor >= 13 {
+        combos.push(vec!["--without-pip", "--without-scm-ignore-files"]);
+    }
+    for flags in &combos {
+        assert_same(minor, flags, false);
+    }
+}
+
+fn with_pip(minor: u32) {
+    assert_same(minor, &[], true);
+}
+
+/// `--clear` on an env holding extra files, and `--upgrade` of an existing env.
+fn clear_and_upgrade(minor: u32) {
+    let pair = Pair::new(&cpython(minor));
+    pair.create(&["--without-pip"]);
+    for side in ["cpy", "our"] {
+        std::fs::write(pair.env(side).join("junk.txt"), "x").unwrap();
+        std::fs::create_dir_all(pair.env(side).join("lib/extra")).unwrap();
+    }
+    pair.create(&["--without-pip", "--clear"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "3.{minor} --clear:\n{}", diffs.join("\n"));
+    assert!(!pair.env("our").join("junk.txt").exists());
+
+    pair.create(&["--without-pip", "--upgrade"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "3.{minor} --upgrade:\n{}", diffs.join("\n"));
+
+    // Re-running plain creation over an existing env is allowed and in place.
+    pair.create(&["--without-pip", "--prompt", "again"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "3.{minor} re-create:\n{}", diffs.join("\n"));
+}
+
+macro_rules! per_version {
+    ($($name:ident => $minor:expr),*) => {
+        mod matrix { $( #[test] fn $name() { super::matrix($minor) } )* }
+        mod seeded { $( #[test] fn $name() { super::with_pip($minor) } )* }
+        mod existing { $( #[test] fn $name() { super::clear_and_upgrade($minor) } )* }
+    };
+}
+
+per_version!(py38 => 8, py39 => 9, py310 => 10, py311 => 11, py312 => 12, py313 => 13);
+
+/// Invoked as `python3` (not `python3.X`), the links follow that name.
+#[test]
+fn link_names_follow_the_invocation_name() {
+    let exe = cpython(12);
+    let python3 = exe.with_file_name("python3");
+    let pair = Pair::new(&python3);
+    pair.create(&["--without-pip"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    let link = std::fs::read_link(pair.env("our").join("bin/python3")).unwrap();
+    assert_eq!(link, python3);
+}
