@@ -15,6 +15,9 @@ pub enum VenvError {
     #[error("`{path}` is Python {version}; venv needs CPython 3.8 or newer: pass one with -p (e.g. -p 3.12)")]
     UnsupportedPython { path: PathBuf, version: String },
 
+    #[error("Python {request} is not supported: venv needs CPython 3.8 or newer; ask for one (e.g. -p 3.12)")]
+    UnsupportedRequest { request: String },
+
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install python3-venv); or pass --without-pip")]
     NoEnsurepip { path: PathBuf },
 

@@ -131,6 +131,15 @@ impl Staging {
         if self.published {
             return Ok(());
         }
+        self.publish_inner().map_err(|e| match e.raw_os_error() {
+            Some(code) if code == rustix::io::Errno::EXIST.raw_os_error() || code == rustix::io::Errno::NOTEMPTY.raw_os_error() => {
+                io::Error::new(e.kind(), "another process created it while this one was building it; nothing was changed")
+            }
+            _ => e,
+        })
+    }
+
+    fn publish_inner(&mut self) -> io::Result<()> {
         match self.kind {
             Kind::New => self.rename(RenameFlags::NOREPLACE)?,
             Kind::Replace => {
@@ -160,7 +169,10 @@ impl Staging {
 
     /// Publishes (if not yet) and removes what was replaced.
     pub fn commit(mut self) -> io::Result<()> {
-        self.publish()?;
+        if let Err(e) = self.publish() {
+            self.discard();
+            return Err(e);
+        }
         if let Kind::Replace = self.kind {
             // The old tree now sits under the staged name; cap-std removes it without following links.
             self.parent.remove_dir_all(&self.staged_name)?;

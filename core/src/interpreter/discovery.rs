@@ -104,7 +104,10 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
             }
             Err(not_found(request, cache))
         }
-        PythonRequest::Version { .. } => {
+        PythonRequest::Version { major, minor, .. } => {
+            if *major != 3 || minor.is_some_and(|m| m < 8) {
+                return Err(VenvError::UnsupportedRequest { request: request.describe() });
+            }
             for candidate in version_candidates(request) {
                 if let Ok(interp) = Interpreter::load(&candidate, cache) {
                     if request.matches(interp.info.version) {
