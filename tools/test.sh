@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need
+# (idempotent; see each installer), then runs every test in the workspace.
+# Extra arguments go to `cargo test` (e.g. `tools/test.sh --test differential`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The differential tests compare against CPython 3.8-3.13 from pyenv; they
+# come with this machine kind and cannot be downloaded here, so say so early.
+for minor in 8 9 10 11 12 13; do
+    if ! ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".* >/dev/null 2>&1; then
+        echo "tools/test.sh: CPython 3.$minor is missing under ${PYENV_ROOT:-$HOME/.pyenv}/versions (pyenv install 3.$minor)" >&2
+        exit 1
+    fi
+done
+
+bash tools/install-shells.sh
+
+cargo test --workspace --all-targets "$@"
