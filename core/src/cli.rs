@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 
 use crate::builder::Options;
+use crate::seed::{LinkMode, Seeder};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,7 +68,15 @@ pub struct Cli {
     #[arg(long, value_name = "SCM,...", value_delimiter = ',')]
     pub scm_ignore_files: Option<Vec<String>>,
 
-    /// Cache directory for interpreter facts [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
+    /// How pip's files get from the cache into the environment.
+    #[arg(long, value_enum, default_value_t = LinkMode::Auto)]
+    pub link_mode: LinkMode,
+
+    /// How pip is installed: natively from the base's bundled wheels, or by running ensurepip.
+    #[arg(long, value_enum, default_value_t = Seeder::Auto)]
+    pub seeder: Seeder,
+
+    /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
     #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
 
@@ -98,6 +107,8 @@ impl Cli {
             prompt: self.prompt.clone(),
             upgrade_deps: self.upgrade_deps,
             scm_ignore_files,
+            link_mode: self.link_mode,
+            seeder: self.seeder,
             verbose: self.verbose > 0,
         }
     }

@@ -26,7 +26,7 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
     if options.verbose {
         eprintln!("venv: using Python {} at {}", interpreter.info.version_string(), interpreter.path.display());
     }
-    let builder = EnvBuilder::new(options, interpreter);
+    let builder = EnvBuilder::new(options, interpreter).with_cache(cache);
     for dir in &cli.dirs {
         builder.create(dir)?;
     }

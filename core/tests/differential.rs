@@ -54,8 +54,14 @@ impl Pair {
     fn differences(&self, with_pip: bool) -> Vec<String> {
         let (ours, theirs) = (self.env("our"), self.env("cpy"));
         let mut diffs = diff_trees(&snapshot(&ours), &snapshot(&theirs), &["bin/activate.nu"], &|path: &str| {
-            // Scripts are our own text and pyvenv.cfg names our command: compare everything else byte-size-wise.
-            !(path.starts_with("bin/activate") || path == "bin/Activate.ps1" || path == "pyvenv.cfg")
+            // Scripts are our own text and pyvenv.cfg names our command; byte-code embeds
+            // the path it was compiled at (the interpreter rewrites it on import, checked
+            // below) and RECORD holds hashes of env-specific launchers (checked below).
+            !(path.starts_with("bin/activate")
+                || path == "bin/Activate.ps1"
+                || path == "pyvenv.cfg"
+                || path.ends_with(".pyc")
+                || path.ends_with("/RECORD"))
         });
         diffs.extend(self.config_differences());
         let probe = "import sys, site, json, importlib.util; print(json.dumps([sys.prefix, sys.base_prefix, \
@@ -69,6 +75,23 @@ impl Pair {
             diffs.push(format!("interpreter reports differ:\n  ours:   {a}\n  cpython: {b}"));
         }
         if with_pip {
+            diffs.extend(record_differences(&ours, &theirs));
+            // Byte-code compiled elsewhere must still be valid here: importing pip
+            // must report the env's paths and must not rewrite the .pyc.
+            let probe = "import pip._internal.cli.main as m, importlib.util as u, os; \
+                         print(m.main.__code__.co_filename); print(os.stat(u.cache_from_source(m.__file__)).st_ino)";
+            let before = std::fs::metadata(pyc_of_main(&ours)).unwrap();
+            let said = python_says(&ours.join("bin/python"), probe);
+            let mut lines = said.lines();
+            let co_filename = lines.next().unwrap_or("");
+            if !co_filename.starts_with(&*ours.to_string_lossy()) {
+                diffs.push(format!("code object path is not the env's: {co_filename}"));
+            }
+            let after = std::fs::metadata(pyc_of_main(&ours)).unwrap();
+            use std::os::unix::fs::MetadataExt;
+            if before.ino() != after.ino() || before.mtime() != after.mtime() {
+                diffs.push("importing pip rewrote its byte-code: the cached .pyc was stale".into());
+            }
             let pip = |env: &Path| {
                 let out = std::process::Command::new(env.join("bin/pip")).arg("--version").output().unwrap();
                 assert_ok(&out, "pip --version");
@@ -107,6 +130,60 @@ impl Pair {
         }
         diffs
     }
+}
+
+fn pyc_of_main(env: &Path) -> PathBuf {
+    let site = std::fs::read_dir(env.join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    let cache = site.join("pip/_internal/cli/__pycache__");
+    std::fs::read_dir(&cache)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
+        .expect("main.*.pyc")
+}
+
+/// RECORD files must list the same paths with the same hashes and sizes,
+/// except the launchers in bin, whose recorded hash must match the file.
+fn record_differences(ours: &Path, theirs: &Path) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let site_of = |env: &Path| std::fs::read_dir(env.join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    let (os, ts) = (site_of(ours), site_of(theirs));
+    for entry in std::fs::read_dir(&ts).unwrap() {
+        let name = entry.unwrap().file_name();
+        if !name.to_string_lossy().ends_with(".dist-info") {
+            continue;
+        }
+        let read = |site: &Path| -> Vec<(String, String, String)> {
+            let text = std::fs::read_to_string(site.join(&name).join("RECORD")).unwrap();
+            text.split("\r\n")
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let mut p = l.rsplitn(3, ',');
+                    let size = p.next().unwrap().to_owned();
+                    let hash = p.next().unwrap().to_owned();
+                    (p.next().unwrap().to_owned(), hash, size)
+                })
+                .collect()
+        };
+        let (mine, real) = (read(&os), read(&ts));
+        if mine.iter().map(|r| &r.0).collect::<Vec<_>>() != real.iter().map(|r| &r.0).collect::<Vec<_>>() {
+            diffs.push(format!("{}: RECORD lists different paths", name.to_string_lossy()));
+            continue;
+        }
+        for (m, r) in mine.iter().zip(&real) {
+            if m.0.starts_with("../") {
+                let bytes = std::fs::read(os.join(&m.0)).unwrap();
+                let hash = venv::seed::entry::record_hash(&bytes);
+                if m.1 != hash || m.2 != bytes.len().to_string() {
+                    diffs.push(format!("RECORD row for {} does not match the file", m.0));
+                }
+            } else if m != r {
+                diffs.push(format!("RECORD row differs: ours {m:?}, cpython {r:?}"));
+            }
+        }
+    }
+    diffs
 }
 
 /// Creates with `flags` on both sides and asserts there is no difference.

@@ -33,6 +33,10 @@ pub struct Options {
     pub upgrade_deps: bool,
     /// `None`: the base interpreter's default (`git` from 3.13 on, none before).
     pub scm_ignore_files: Option<Vec<String>>,
+    /// How cached wheel files get into the env (native seeding).
+    pub link_mode: crate::seed::LinkMode,
+    /// Which route installs pip.
+    pub seeder: crate::seed::Seeder,
     /// Print each step and its duration on stderr.
     pub verbose: bool,
 }
@@ -144,11 +148,19 @@ impl Steps for DefaultSteps {}
 pub struct EnvBuilder {
     pub options: Options,
     pub interpreter: Interpreter,
+    /// Where unpacked wheels are kept between creations.
+    pub cache: crate::interpreter::cache::Cache,
 }
 
 impl EnvBuilder {
     pub fn new(options: Options, interpreter: Interpreter) -> EnvBuilder {
-        EnvBuilder { options, interpreter }
+        EnvBuilder { options, interpreter, cache: crate::interpreter::cache::Cache::new(None) }
+    }
+
+    /// Uses `cache` for seeding instead of the default location.
+    pub fn with_cache(mut self, cache: crate::interpreter::cache::Cache) -> EnvBuilder {
+        self.cache = cache;
+        self
     }
 
     /// Creates (or upgrades) the environment at `env_dir` with CPython's steps.

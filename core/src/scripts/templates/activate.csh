@@ -2,12 +2,12 @@
 # program would only change a child process, so it has to be sourced.
 
 # csh has no functions, so deactivate is an alias and has to fit on one line.
-# A variable is substituted only when its own command runs, which is why each
-# restore sits behind `test $?VAR != 0 &&` rather than `if ($?VAR)`: the
-# one-line `if` substitutes the whole line first and would fail on an unset
-# variable. :q keeps the saved value exactly as it was (no globbing, no
-# splitting). The last command is an `if` so the alias ends with status 0.
-alias deactivate 'test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH "$_OLD_VIRTUAL_PATH:q" && unset _OLD_VIRTUAL_PATH; test $?_OLD_VIRTUAL_PYTHONHOME != 0 && setenv PYTHONHOME "$_OLD_VIRTUAL_PYTHONHOME:q" && unset _OLD_VIRTUAL_PYTHONHOME; rehash; test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt="$_OLD_VIRTUAL_PROMPT:q" && unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; if ("\!:*" != "nondestructive") unalias deactivate pydoc'
+# A one-line `if` substitutes variables in its whole line before testing, so
+# a plain `if ($?X) setenv PATH "$X"` fails when X is unset; the escaped \$
+# defers the substitution to `eval`, which runs only when X exists. (`test
+# $?X != 0 && ...` would avoid that too, but its failing `test` ends a shell
+# run with -e.) :q keeps each saved value exactly as it was.
+alias deactivate 'if ($?_OLD_VIRTUAL_PATH) eval setenv PATH \"\$_OLD_VIRTUAL_PATH:q\"; unset _OLD_VIRTUAL_PATH; if ($?_OLD_VIRTUAL_PYTHONHOME) eval setenv PYTHONHOME \"\$_OLD_VIRTUAL_PYTHONHOME:q\"; unset _OLD_VIRTUAL_PYTHONHOME; rehash; if ($?_OLD_VIRTUAL_PROMPT) eval set prompt=\"\$_OLD_VIRTUAL_PROMPT:q\"; unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; if ("\!:*" != "nondestructive") unalias deactivate pydoc'
 
 # Leave whichever environment is active, keeping the alias just defined.
 deactivate nondestructive

@@ -1,5 +1,6 @@
-//! Putting pip into the environment. For now this is CPython's route: the
-//! env's own interpreter runs `ensurepip --upgrade --default-pip`.
+//! CPython's own route to pip: the env's interpreter runs
+//! `ensurepip --upgrade --default-pip`. Used when the base has no bundled
+//! wheels we can read, or when asked for with `--seeder ensurepip`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -7,7 +8,7 @@ use std::process::{Command, Stdio};
 use crate::builder::{Context, EnvBuilder};
 
 /// CPython's `_setup_pip`.
-pub fn setup_pip(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
+pub fn run_ensurepip(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
     ctx.ensure_published()?;
     // 3.8 and 3.9 ran ensurepip isolated (-I); 3.10+ clean the env vars instead (gh-98251).
     let args: &[&str] = if ctx.interpreter.info.at_least(10) {

@@ -1,0 +1,207 @@
+//! A cache entry: one wheel unpacked and byte-compiled for one interpreter
+//! version, with the facts every env needs to write its RECORD (hashes and
+//! sizes) so that placing it into an env reads no file contents.
+//!
+//! Layout: `<cache>/seed/<name>-<version>-<sha256[..16]>-<python>/`, holding
+//! `site-packages/` and `entry.json`. An entry is built in a temporary sibling
+//! and renamed into place whole, so concurrent creators either see a complete
+//! entry or none; the loser of a race discards its copy and uses the winner's.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::wheel;
+use crate::interpreter::cache::{create_private_dir, write_atomically, Cache};
+use crate::interpreter::{BundledWheel, Interpreter};
+
+const FORMAT: u32 = 1;
+const COMPILE_SCRIPT: &str = include_str!("compile.py");
+
+/// One file of the entry, as its RECORD row needs it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// Relative to site-packages, `/`-separated.
+    pub path: String,
+    /// `sha256=<urlsafe base64, no padding>`, as in RECORD.
+    pub hash: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EntryMeta {
+    pub format: u32,
+    pub name: String,
+    pub version: String,
+    pub dist_info: String,
+    /// Directories to create, parents first, relative to site-packages.
+    pub dirs: Vec<String>,
+    /// The wheel's files plus INSTALLER and REQUESTED (RECORD rows with hashes).
+    pub files: Vec<FileInfo>,
+    /// Byte-code files (RECORD rows without hashes, as pip writes them).
+    pub compiled: Vec<FileInfo>,
+    /// Console scripts to write into bin: (name, `module:function`).
+    pub scripts: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The entry's `site-packages` directory.
+    pub root: PathBuf,
+    pub meta: EntryMeta,
+}
+
+/// The cache entry for `wheel` under `interp`, building it if needed. With the
+/// cache disabled, the entry is built in a temporary directory that lives as
+/// long as the process.
+pub fn ensure(cache: &Cache, wheel: &BundledWheel, interp: &Interpreter, verbose: bool) -> anyhow::Result<Entry> {
+    let root = match cache.root() {
+        Some(root) => root.join("seed"),
+        None => {
+            static TMP: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+            let dir = TMP.get_or_init(|| tempfile::tempdir().expect("temporary directory for --no-cache"));
+            dir.path().join("seed")
+        }
+    };
+    let digest = wheel_digest(&root, &wheel.path)?;
+    let v = &interp.info.version;
+    let name = format!("{}-{}-{}-cp{}.{}.{}", wheel.name, wheel.version, &digest[..16], v.0, v.1, v.2);
+    let dir = root.join(&name);
+    if let Some(entry) = load(&dir) {
+        return Ok(entry);
+    }
+    let started = std::time::Instant::now();
+    create_private_dir(&root)?;
+    let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
+    let meta = build(tmp.path(), wheel, interp)?;
+    std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
+    let tmp_path = tmp.keep();
+    if let Err(err) = std::fs::rename(&tmp_path, &dir) {
+        // Another creator won the race: its entry is as good as ours.
+        let _ = std::fs::remove_dir_all(&tmp_path);
+        if load(&dir).is_none() {
+            anyhow::bail!("cannot store cache entry {}: {err}", dir.display());
+        }
+    }
+    if verbose {
+        eprintln!("venv: cached {} for Python {} in {:.0} ms", wheel.name, interp.info.version_string(), started.elapsed().as_secs_f64() * 1e3);
+    }
+    load(&dir).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
+}
+
+fn load(dir: &Path) -> Option<Entry> {
+    let meta: EntryMeta = serde_json::from_slice(&std::fs::read(dir.join("entry.json")).ok()?).ok()?;
+    (meta.format == FORMAT).then(|| Entry { root: dir.join("site-packages"), meta })
+}
+
+/// sha256 of the wheel file, remembered per (path, identity) so a warm run hashes nothing.
+fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
+    let m = std::fs::metadata(wheel).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", wheel.display()))?;
+    let mut key = Sha256::new();
+    key.update(wheel.as_os_str().as_encoded_bytes());
+    for n in [m.dev(), m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64] {
+        key.update(n.to_le_bytes());
+    }
+    let memo = root.join("digests").join(hex::encode(&key.finalize()[..16]));
+    if let Ok(text) = std::fs::read_to_string(&memo) {
+        if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(text);
+        }
+    }
+    let mut hasher = Sha256::new();
+    let mut file = std::fs::File::open(wheel)?;
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let digest = hex::encode(hasher.finalize());
+    let _ = write_atomically(&memo, digest.as_bytes());
+    Ok(digest)
+}
+
+/// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
+fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Result<EntryMeta> {
+    let site = dir.join("site-packages");
+    std::fs::create_dir(&site)?;
+    let umask = crate::envfs::umask();
+    let unpacked = wheel::unpack(&wheel.path, &site, umask)?;
+    // pip marks what it installed and that the user asked for it (ensurepip names the package).
+    std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;
+    std::fs::write(site.join(&unpacked.dist_info).join("REQUESTED"), b"")?;
+
+    let mut rel_files: Vec<String> = unpacked.files.iter().map(|(p, _)| p.clone()).collect();
+    rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
+    rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
+    let sources: Vec<&String> = rel_files.iter().filter(|p| p.ends_with(".py")).collect();
+    let compiled = compile(interp, &site, &sources)?;
+
+    let files = rel_files.iter().map(|p| file_info(&site, p)).collect::<anyhow::Result<Vec<_>>>()?;
+    let compiled = compiled.iter().map(|p| file_info(&site, p)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut dirs: Vec<String> = files
+        .iter()
+        .chain(&compiled)
+        .flat_map(|f| {
+            let parts: Vec<&str> = f.path.split('/').collect();
+            (1..parts.len()).map(move |n| parts[..n].join("/")).collect::<Vec<_>>()
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let (major, minor, _) = interp.info.version;
+    Ok(EntryMeta {
+        format: FORMAT,
+        name: wheel.name.clone(),
+        version: wheel.version.clone(),
+        dist_info: unpacked.dist_info,
+        dirs,
+        files,
+        compiled,
+        scripts: wheel::scripts_to_generate(&unpacked.console_scripts, major, minor),
+    })
+}
+
+fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
+    let bytes = std::fs::read(site.join(rel))?;
+    Ok(FileInfo { path: rel.to_owned(), hash: record_hash(&bytes), size: bytes.len() as u64 })
+}
+
+/// `sha256=...` as RECORD writes it.
+pub fn record_hash(bytes: &[u8]) -> String {
+    format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes)))
+}
+
+/// Byte-compiles `sources` with the base interpreter as pip would, returning
+/// the byte-code files created (relative to `site`).
+fn compile(interp: &Interpreter, site: &Path, sources: &[&String]) -> anyhow::Result<Vec<String>> {
+    let mut child = Command::new(&interp.path)
+        .args(["-E", "-s", "-c", COMPILE_SCRIPT])
+        .current_dir(site)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run {} to byte-compile: {e}", interp.path.display()))?;
+    {
+        let mut stdin = child.stdin.take().expect("piped");
+        let list: String = sources.iter().map(|s| format!("{}\n", site.join(s).display())).collect();
+        stdin.write_all(list.as_bytes())?;
+    }
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!("byte-compiling failed: {}", crate::error::one_line(&String::from_utf8_lossy(&out.stderr)));
+    }
+    let prefix = format!("{}/", site.display());
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        .collect())
+}

@@ -1,0 +1,138 @@
+//! Reading a wheel: unpacking it as pip does for a pure-Python wheel and
+//! reading its console-script entry points.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Component, Path};
+
+/// A wheel this module will not lay out itself (pip can): the caller falls back to ensurepip.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unsupported(pub String);
+
+/// What unpacking found.
+#[derive(Debug)]
+pub struct Unpacked {
+    /// Files written, relative to the destination, with whether each is executable.
+    pub files: Vec<(String, bool)>,
+    /// The `NAME-VERSION.dist-info` directory.
+    pub dist_info: String,
+    /// `[console_scripts]` entries: name -> `module:function`.
+    pub console_scripts: BTreeMap<String, String>,
+}
+
+/// Unpacks `wheel` into `dest`, skipping its RECORD (the installer writes its own).
+pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
+    let file = std::fs::File::open(wheel).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", wheel.display()))?;
+    let mut dist_info = None;
+    for name in zip.file_names() {
+        let top = name.split('/').next().unwrap_or("");
+        if top.ends_with(".data") {
+            return Err(Unsupported(format!("{} has a .data directory", wheel.display())).into());
+        }
+        if top.ends_with(".dist-info") {
+            dist_info = Some(top.to_owned());
+        }
+    }
+    let dist_info = dist_info.ok_or_else(|| anyhow::anyhow!("{} has no .dist-info directory", wheel.display()))?;
+    let mut files = Vec::new();
+    let mut wheel_meta = String::new();
+    let mut entry_points = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i)?;
+        let name = entry.name().to_owned();
+        if name.ends_with('/') {
+            continue;
+        }
+        let rel = Path::new(&name);
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            anyhow::bail!("{} holds an unsafe path: {name}", wheel.display());
+        }
+        if name == format!("{dist_info}/RECORD") {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry.read_to_end(&mut bytes)?;
+        if name == format!("{dist_info}/WHEEL") {
+            wheel_meta = String::from_utf8_lossy(&bytes).into_owned();
+        } else if name == format!("{dist_info}/entry_points.txt") {
+            entry_points = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        let executable = entry.unix_mode().is_some_and(|m| m & 0o111 != 0);
+        let target = dest.join(rel);
+        std::fs::create_dir_all(target.parent().expect("file has a parent"))?;
+        std::fs::write(&target, &bytes)?;
+        if executable {
+            // pip: the default mode plus the executable bits.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode((0o777 & !umask) | 0o111))?;
+        }
+        files.push((name, executable));
+    }
+    if !wheel_meta.lines().any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true")) {
+        return Err(Unsupported(format!("{} is not a pure-Python wheel", wheel.display())).into());
+    }
+    Ok(Unpacked { files, dist_info, console_scripts: console_scripts(&entry_points) })
+}
+
+/// Parses the `[console_scripts]` section of entry_points.txt.
+pub fn console_scripts(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut in_section = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_section = line == "[console_scripts]";
+        } else if in_section {
+            if let Some((name, target)) = line.split_once('=') {
+                out.insert(name.trim().to_owned(), target.trim().to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The scripts pip generates for a wheel's console entry points under
+/// `--default-pip` (what ensurepip passes): versioned names for pip and
+/// easy_install follow the running Python, as pip special-cases them.
+pub fn scripts_to_generate(console: &BTreeMap<String, String>, major: u32, minor: u32) -> Vec<(String, String)> {
+    let mut console = console.clone();
+    let mut out = Vec::new();
+    if let Some(spec) = console.get("pip").cloned() {
+        out.push(("pip".to_owned(), spec.clone()));
+        out.push((format!("pip{major}"), spec.clone()));
+        out.push((format!("pip{major}.{minor}"), spec));
+        console.retain(|k, _| !is_versioned(k, "pip", ""));
+    }
+    if let Some(spec) = console.get("easy_install").cloned() {
+        out.push(("easy_install".to_owned(), spec.clone()));
+        out.push((format!("easy_install-{major}.{minor}"), spec));
+        console.retain(|k, _| !is_versioned(k, "easy_install", "-"));
+    }
+    out.extend(console);
+    out
+}
+
+/// `pip`, `pip3`, `pip3.12` (or `easy_install`, `easy_install-3.8`): names pip regenerates.
+fn is_versioned(name: &str, base: &str, sep: &str) -> bool {
+    let Some(rest) = name.strip_prefix(base) else { return false };
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(rest) = rest.strip_prefix(sep) else { return false };
+    let mut parts = rest.split('.');
+    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    ok(parts.next()) && parts.next().is_none_or(|p| ok(Some(p))) && parts.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pip_scripts_follow_the_running_python() {
+        let console = console_scripts("[console_scripts]\npip = pip._internal.cli.main:main\npip3 = x:y\npip3.10 = x:y\nother = a.b:c\n");
+        let names: Vec<String> = scripts_to_generate(&console, 3, 12).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["pip", "pip3", "pip3.12", "other"]);
+    }
+}
