@@ -21,6 +21,9 @@ pub enum VenvError {
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install python3-venv); or pass --without-pip")]
     NoEnsurepip { path: PathBuf },
 
+    #[error("{path}'s ensurepip is missing the wheels it installs ({missing}); reinstall that Python, or pass --without-pip")]
+    MissingWheels { path: PathBuf, missing: String },
+
     #[error("you cannot supply --upgrade and --clear together: --clear rebuilds the environment, --upgrade keeps it")]
     UpgradeWithClear,
 

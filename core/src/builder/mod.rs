@@ -181,8 +181,13 @@ impl EnvBuilder {
         if env_dir.to_string_lossy().contains(self.interpreter.info.pathsep.as_str()) {
             return Err(VenvError::PathSeparatorInPath { path: env_dir });
         }
-        if opts.with_pip && !self.interpreter.info.has_ensurepip {
+        let info = &self.interpreter.info;
+        if opts.with_pip && !info.has_ensurepip {
             return Err(VenvError::NoEnsurepip { path: self.interpreter.path.clone() });
+        }
+        if opts.with_pip && !info.missing_wheels.is_empty() {
+            let missing = info.missing_wheels.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            return Err(VenvError::MissingWheels { path: self.interpreter.path.clone(), missing });
         }
         let supported = steps.supported_scm_ignore_files();
         for scm in self.scm_ignore_files() {

@@ -17,7 +17,7 @@ pub use discovery::{find_interpreter, PythonRequest};
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
 const QUERY_SCRIPT: &str = include_str!("query.py");
-pub const QUERY_VERSION: u32 = 1;
+pub const QUERY_VERSION: u32 = 2;
 
 /// Where the `venv` sysconfig scheme puts things, relative to the env dir.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -60,6 +60,8 @@ pub struct InterpreterInfo {
     pub scheme: SchemePaths,
     pub has_ensurepip: bool,
     pub bundled_wheels: Vec<BundledWheel>,
+    /// Wheels ensurepip names but that are not on disk (a damaged install).
+    pub missing_wheels: Vec<PathBuf>,
 }
 
 impl InterpreterInfo {

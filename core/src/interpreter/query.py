@@ -11,7 +11,7 @@ if sys.path and sys.path[0] == "":
 import json  # noqa: E402
 import os  # noqa: E402
 
-info = {"query_version": 1, "version": list(sys.version_info[:3]),
+info = {"query_version": 2, "version": list(sys.version_info[:3]),
         "releaselevel": sys.version_info[3]}
 impl = getattr(sys, "implementation", None)
 info["implementation"] = impl.name if impl is not None else "cpython"
@@ -78,5 +78,6 @@ if sys.version_info >= (3, 8):
         pass
     info["has_ensurepip"] = has_ensurepip
     info["bundled_wheels"] = [w for w in wheels if os.path.isfile(w["path"])]
+    info["missing_wheels"] = [w["path"] for w in wheels if not os.path.isfile(w["path"])]
 
 sys.stdout.write(json.dumps(info))
