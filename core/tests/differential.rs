@@ -35,12 +35,18 @@ impl Pair {
     }
     /// Runs the same flags through both tools.
     fn create(&self, flags: &[&str]) {
+        self.create_with(flags, &[]);
+    }
+
+    /// Same flags for both, plus `ours_only` for our side (e.g. a link mode).
+    fn create_with(&self, flags: &[&str], ours_only: &[&str]) {
         let mut args: Vec<&str> = flags.to_vec();
         args.push("env");
         let theirs = cpython_venv(&self.python, &self.work("cpy"), &args);
         assert_ok(&theirs, &format!("{} -m venv {flags:?}", self.python.display()));
         let py = self.python.to_str().unwrap();
         let mut ours_args = vec!["-p", py];
+        ours_args.extend(ours_only.iter());
         ours_args.extend(args.iter());
         let ours = self.scratch.venv_in(&self.work("our"), &ours_args);
         assert_ok(&ours, &format!("venv {flags:?}"));
@@ -214,6 +220,48 @@ fn matrix(minor: u32) {
 
 fn with_pip(minor: u32) {
     assert_same(minor, &[], true);
+}
+
+/// Our other routes to pip must be just as indistinguishable.
+#[test]
+fn seeded_by_copy_and_by_ensurepip() {
+    for ours in [&["--link-mode", "copy"][..], &["--seeder", "ensurepip"][..]] {
+        let pair = Pair::new(&cpython(12));
+        pair.create_with(&["--system-site-packages"], ours);
+        let diffs = pair.differences(true);
+        assert!(diffs.is_empty(), "{ours:?}:\n{}", diffs.join("\n"));
+    }
+}
+
+/// Debian's own python3 (pip and setuptools from /usr/share/python-wheels).
+#[test]
+fn debian_system_python() {
+    let python = Path::new("/usr/bin/python3");
+    assert!(python.exists(), "Debian's python3 is missing: apt-get install python3 python3-venv");
+    let pair = Pair::new(python);
+    pair.create(&[]);
+    let diffs = pair.differences(true);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// Long env paths make pip's launchers use the /bin/sh trampoline; spaces too.
+#[test]
+fn launchers_for_long_and_spaced_paths() {
+    for name in ["a path with spaces", &"x".repeat(110)] {
+        let pair = Pair::new(&cpython(12));
+        for side in ["cpy", "our"] {
+            std::fs::create_dir_all(pair.work(side).join(name)).unwrap();
+        }
+        let rel = format!("{name}/env");
+        let theirs = cpython_venv(&pair.python, &pair.work("cpy"), &[&rel]);
+        assert_ok(&theirs, "python -m venv");
+        let ours = pair.scratch.venv_in(&pair.work("our"), &["-p", pair.python.to_str().unwrap(), &rel]);
+        assert_ok(&ours, "venv");
+        let read = |side: &str| pair.normalise(&std::fs::read_to_string(pair.work(side).join(&rel).join("bin/pip")).unwrap(), side);
+        assert_eq!(read("our"), read("cpy"), "bin/pip under {name:?}");
+        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip")).arg("--version").output().unwrap();
+        assert_ok(&out, "pip --version through the launcher");
+    }
 }
 
 /// `--clear` on an env holding extra files, and `--upgrade` of an existing env.
