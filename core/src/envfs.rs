@@ -14,6 +14,9 @@ use crate::error::VenvError;
 
 pub struct EnvDir {
     dir: Dir,
+    /// True for a directory we just created (staged, private to this run):
+    /// nothing can have been planted in it, so files are written directly.
+    fresh: bool,
     /// The env's final absolute path, used in messages only.
     display_root: std::path::PathBuf,
 }
@@ -28,8 +31,8 @@ pub enum Entry {
 }
 
 impl EnvDir {
-    pub fn new(dir: Dir, display_root: &Path) -> EnvDir {
-        EnvDir { dir, display_root: display_root.to_path_buf() }
+    pub fn new(dir: Dir, display_root: &Path, fresh: bool) -> EnvDir {
+        EnvDir { dir, fresh, display_root: display_root.to_path_buf() }
     }
 
     pub fn cap_dir(&self) -> &Dir {
@@ -93,6 +96,10 @@ impl EnvDir {
     fn replace_with(&self, rel: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> anyhow::Result<()> {
         if self.entry(rel)? == Entry::Dir {
             anyhow::bail!("{} is a directory", self.display_root.join(rel).display());
+        }
+        if self.fresh {
+            let mut file = self.dir.create(rel)?.into_std();
+            return Ok(fill(&mut file)?);
         }
         let name = rel.file_name().ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
         let tmp = rel.with_file_name(format!(".{}.venv-tmp", name.to_string_lossy()));

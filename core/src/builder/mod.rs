@@ -286,6 +286,7 @@ impl EnvBuilder {
         let python_exe = abs_exe.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bin_path = env_dir.join(&info.scheme.scripts);
         let env_exe = bin_path.join(&python_exe);
+        let fresh = staging.is_fresh();
         Context {
             env_dir: env_dir.to_path_buf(),
             prompt: cfg_prompt.clone().unwrap_or_else(|| env_name.clone()),
@@ -304,7 +305,7 @@ impl EnvBuilder {
             scm_ignore_files: self.scm_ignore_files(),
             system_site_packages: Cell::new(false),
             interpreter: self.interpreter.clone(),
-            fs: EnvDir::new(dir, env_dir),
+            fs: EnvDir::new(dir, env_dir, fresh),
             staging: RefCell::new(Some(staging)),
         }
     }

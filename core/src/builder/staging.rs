@@ -122,6 +122,11 @@ impl Staging {
         Ok((staging, dir))
     }
 
+    /// True when building in a directory this run created (not in place).
+    pub fn is_fresh(&self) -> bool {
+        !matches!(self.kind, Kind::InPlace { .. })
+    }
+
     pub fn is_published(&self) -> bool {
         self.published
     }

@@ -26,8 +26,7 @@ pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) 
     let site_rel = ctx.rel(&ctx.lib_path).to_path_buf();
     ctx.fs.ensure_dir(&site_rel)?;
     let site = ctx.fs.cap_dir().open_dir(&site_rel)?;
-    let bin = ctx.fs.cap_dir().open_dir(ctx.rel(&ctx.bin_path))?;
-    let mut method = match mode {
+    let first = match mode {
         LinkMode::Auto | LinkMode::Clone => Method::Clone,
         LinkMode::Hardlink => Method::Hardlink,
         LinkMode::Copy => Method::Copy,
@@ -35,87 +34,143 @@ pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) 
     };
     let started = std::time::Instant::now();
     let mut placed = 0usize;
+    let mut used = first;
     for entry in entries {
         let cache = Dir::open_ambient_dir(&entry.root, ambient_authority())
             .map_err(|e| anyhow::anyhow!("cannot open cache entry {}: {e}", entry.root.display()))?;
+        // Directories level by level (parents before children), then the files,
+        // each phase spread over a few threads: on most filesystems the cost is
+        // per-syscall latency, which parallelises well.
+        let mut levels: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
         for dir in &entry.meta.dirs {
-            match site.create_dir(dir) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&site, dir) => {}
-                Err(e) => anyhow::bail!("cannot create {}: {e}", ctx.lib_path.join(dir).display()),
-            }
+            levels.entry(dir.matches('/').count()).or_default().push(dir);
         }
-        // Group by directory so each source and destination directory is opened once.
+        let lib_path = &ctx.lib_path;
+        for dirs in levels.values() {
+            parallel(dirs, |dir| match site.create_dir(dir) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&site, dir) => Ok(()),
+                Err(e) => Err(anyhow::anyhow!("cannot create {}: {e}", lib_path.join(dir).display())),
+            })?;
+        }
         let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for f in entry.meta.files.iter().chain(&entry.meta.compiled) {
             let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
             by_dir.entry(dir).or_default().push(name);
         }
-        for (dir, names) in by_dir {
-            let (src, dst) = if dir.is_empty() {
-                (cache.try_clone()?, site.try_clone()?)
-            } else {
-                (cache.open_dir(dir)?, site.open_dir(dir)?)
-            };
-            for name in names {
-                method = place(&src, &dst, name, method, mode, &entry.root.join(dir), verbose)?;
-                placed += 1;
+        let groups: Vec<(&str, Vec<&str>)> = by_dir.into_iter().collect();
+        // Learn on the first file what works here (clone? same filesystem?), then go wide.
+        let (dir0, names0) = &groups[0];
+        let (src0, dst0) = open_pair(&cache, &site, dir0)?;
+        used = place(&src0, &dst0, names0[0], first, mode, &entry.root.join(dir0), verbose)?;
+        let method = used;
+        parallel(&groups, |(dir, names)| {
+            let (src, dst) = open_pair(&cache, &site, dir)?;
+            let skip = usize::from(dir == dir0);
+            for name in &names[skip..] {
+                place(&src, &dst, name, method, mode, &entry.root.join(dir), false)?;
             }
-        }
+            Ok(())
+        })?;
+        placed += groups.iter().map(|(_, n)| n.len()).sum::<usize>();
     }
     if verbose {
-        eprintln!("venv: placed {placed} files by {method:?} in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!("venv: placed {placed} files by {used:?} in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     }
+    let bin = ctx.fs.cap_dir().open_dir(ctx.rel(&ctx.bin_path))?;
     for entry in entries {
         write_scripts_and_record(ctx, &site, &bin, entry)?;
     }
     Ok(())
 }
 
+fn open_pair(cache: &Dir, site: &Dir, dir: &str) -> io::Result<(Dir, Dir)> {
+    if dir.is_empty() {
+        Ok((cache.try_clone()?, site.try_clone()?))
+    } else {
+        Ok((cache.open_dir(dir)?, site.open_dir(dir)?))
+    }
+}
+
+/// Runs `work` on every item using up to four threads; the first error wins.
+fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> anyhow::Result<()> + Sync) -> anyhow::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(items.len());
+    if threads <= 1 {
+        return items.iter().try_for_each(work);
+    }
+    let next = AtomicUsize::new(0);
+    let error = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= items.len() || error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                    break;
+                }
+                if let Err(e) = work(&items[i]) {
+                    if let Ok(mut slot) = error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                }
+            });
+        }
+    });
+    match error.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 fn is_real_dir(dir: &Dir, rel: &str) -> bool {
     dir.symlink_metadata(rel).is_ok_and(|m| m.is_dir())
 }
 
-/// Places one file, returning the method to use for the next one.
+/// Places one file, returning the method to use for the next one. Whatever
+/// already sits at the destination is replaced (pip overwrites; we never
+/// write through a link).
 fn place(src: &Dir, dst: &Dir, name: &str, method: Method, mode: LinkMode, src_dir: &Path, verbose: bool) -> anyhow::Result<Method> {
-    // pip overwrites what is there; we replace it (never write through a link).
-    match dst.symlink_metadata(name) {
-        Ok(m) if m.is_dir() => anyhow::bail!("{name} is a directory in the environment"),
-        Ok(_) => dst.remove_file(name)?,
-        Err(_) => {}
+    match place_once(src, dst, name, method) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            if dst.symlink_metadata(name)?.is_dir() {
+                anyhow::bail!("{name} is a directory in the environment");
+            }
+            dst.remove_file(name)?;
+            place(src, dst, name, method, mode, src_dir, verbose)
+        }
+        Err(e) if method == Method::Hardlink && is_cross_device(&e) && mode != LinkMode::Copy => {
+            if verbose {
+                eprintln!("venv: cache and environment are on different filesystems; copying instead of hard-linking");
+            }
+            place(src, dst, name, Method::Copy, mode, src_dir, verbose)
+        }
+        Err(e) if method == Method::Clone => {
+            let _ = dst.remove_file(name);
+            let next = if mode == LinkMode::Auto && !is_cross_device(&e) { Method::Hardlink } else { Method::Copy };
+            if verbose {
+                eprintln!("venv: cannot clone files here ({e}); using {next:?}");
+            }
+            place(src, dst, name, next, mode, src_dir, verbose)
+        }
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(method),
     }
+}
+
+fn place_once(src: &Dir, dst: &Dir, name: &str, method: Method) -> io::Result<()> {
     match method {
-        Method::Hardlink => match src.hard_link(name, dst, name) {
-            Ok(()) => Ok(Method::Hardlink),
-            Err(e) if is_cross_device(&e) && mode == LinkMode::Auto || mode == LinkMode::Hardlink && is_cross_device(&e) => {
-                if verbose {
-                    eprintln!("venv: cache and environment are on different filesystems; copying instead of hard-linking");
-                }
-                copy(src, dst, name)?;
-                Ok(Method::Copy)
-            }
-            Err(e) => Err(e.into()),
-        },
-        Method::Clone => match clone(src, dst, name) {
-            Ok(()) => Ok(Method::Clone),
-            Err(e) => {
-                let _ = dst.remove_file(name);
-                let next = if mode == LinkMode::Auto && !is_cross_device(&e) { Method::Hardlink } else { Method::Copy };
-                if verbose {
-                    eprintln!("venv: cannot clone files here ({e}); using {next:?}");
-                }
-                place(src, dst, name, next, mode, src_dir, verbose)
-            }
-        },
-        Method::Copy => {
-            copy(src, dst, name)?;
-            Ok(Method::Copy)
-        }
-        Method::Symlink => {
-            dst.symlink_contents(src_dir.join(name), name)?;
-            Ok(Method::Symlink)
-        }
+        Method::Hardlink => src.hard_link(name, dst, name),
+        Method::Clone => clone(src, dst, name),
+        Method::Copy => copy(src, dst, name),
+        Method::Symlink => dst.symlink_contents(src_path(src, name)?, name),
     }
+}
+
+/// The absolute path of `name` in `src`, for symlink mode (links must name the cache file).
+fn src_path(src: &Dir, name: &str) -> io::Result<PathBuf> {
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::read_link(format!("/proc/self/fd/{}", src.as_raw_fd()))?;
+    Ok(dir.join(name))
 }
 
 fn is_cross_device(e: &io::Error) -> bool {
@@ -126,7 +181,7 @@ fn is_cross_device(e: &io::Error) -> bool {
 fn copy(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
     let mut from = src.open(name)?.into_std();
     let meta = from.metadata()?;
-    let mut to = dst.create(name)?.into_std();
+    let mut to = dst.open_with(name, cap_std::fs::OpenOptions::new().write(true).create_new(true))?.into_std();
     io::copy(&mut from, &mut to)?;
     finish(&to, &meta)
 }
@@ -134,7 +189,7 @@ fn copy(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
 fn clone(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
     let from = src.open(name)?.into_std();
     let meta = from.metadata()?;
-    let to = dst.create(name)?.into_std();
+    let to = dst.open_with(name, cap_std::fs::OpenOptions::new().write(true).create_new(true))?.into_std();
     rustix::fs::ioctl_ficlone(&to, &from)?;
     finish(&to, &meta)
 }

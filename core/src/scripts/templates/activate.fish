@@ -68,7 +68,12 @@ if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
 
     function fish_prompt --description 'Prefix the prompt with the virtual environment'
         set -l saved_status $status
-        printf '%s(%s)%s ' (set_color 4B8BBE) '__VENV_PROMPT__' (set_color normal)
+        # set_color on its own line: where it prints nothing (TERM=dumb) an
+        # unquoted (set_color) argument would vanish and shift the others.
+        set_color 4B8BBE
+        printf '(%s)' '__VENV_PROMPT__'
+        set_color normal
+        printf ' '
         if functions -q _old_fish_prompt
             __venv_return $saved_status
             _old_fish_prompt

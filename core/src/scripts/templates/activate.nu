@@ -49,8 +49,14 @@ export-env {
     $env.VIRTUAL_ENV_PROMPT = $prompt_text
 
     # A PYTHONHOME pointing elsewhere would make the environment's
-    # interpreter load another installation's standard library.
-    hide-env -i PYTHONHOME
+    # interpreter load another installation's standard library. It is set to
+    # null rather than hidden: child processes never see a null variable,
+    # and `overlay hide` brings the old value back, whereas a `hide-env` in
+    # an overlay outlives `overlay hide` when both run in one script
+    # (nushell#15904).
+    if "PYTHONHOME" in $env {
+        $env.PYTHONHOME = null
+    }
 
     let disable = ($env.VIRTUAL_ENV_DISABLE_PROMPT? | default "" | into string)
     if ($disable | is-empty) {

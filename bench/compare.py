@@ -1,0 +1,91 @@
+"""Side-by-side timing of environment creation (see bench/compare.sh).
+
+Each sample creates a fresh directory and removes it again (both timed);
+the commands are interleaved round-robin so drift spreads over all of them,
+and the disk is synced (untimed) before each sample so no command pays for
+another's writeback.
+Prints the median wall time of each command and ratios against ours.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def sample(cmd, workdir, i):
+    target = os.path.join(workdir, "env-%d" % i)
+    # Flush what earlier samples left dirty (untimed), so that no command pays
+    # for another's writeback; every sample starts from the same state.
+    os.sync()
+    start = time.perf_counter()
+    subprocess.run(cmd + [target], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    created = time.perf_counter()
+    shutil.rmtree(target)
+    end = time.perf_counter()
+    return end - start, created - start
+
+
+def run_group(title, commands, runs, workdir):
+    for name, cmd, _ in commands:  # warm caches (uv's, virtualenv's app-data, ours)
+        sample(cmd, workdir, 0)
+    times = {name: [] for name, _, _ in commands}
+    creates = {name: [] for name, _, _ in commands}
+    for i in range(max(r for _, _, r in commands)):
+        for name, cmd, wanted in commands:
+            if i < wanted:
+                total, create = sample(cmd, workdir, i + 1)
+                times[name].append(total)
+                creates[name].append(create)
+    ours = statistics.median(times[commands[0][0]])
+    print("\n### %s\n" % title)
+    print("| command | runs | median (create + remove) | of which create | ratio to `%s` |" % commands[0][0])
+    print("|---|---|---|---|---|")
+    for name, _, _ in commands:
+        med = statistics.median(times[name])
+        print("| `%s` | %d | %.1f ms | %.1f ms | %.1fx |" % (
+            name, len(times[name]), med * 1e3, statistics.median(creates[name]) * 1e3, med / ours))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--venv", required=True)
+    p.add_argument("--python", required=True)
+    p.add_argument("--virtualenv", required=True)
+    p.add_argument("--uv", required=True)
+    p.add_argument("--runs", type=int, default=20)
+    p.add_argument("--slow-runs", type=int, default=5)
+    a = p.parse_args()
+    workdir = tempfile.mkdtemp(prefix="venv-bench-")
+    os.environ["VENV_CACHE_DIR"] = os.path.join(workdir, "cache")
+    os.environ["UV_CACHE_DIR"] = os.path.join(workdir, "uv-cache")
+    os.environ["VIRTUALENV_OVERRIDE_APP_DATA"] = os.path.join(workdir, "virtualenv-app-data")
+    py = a.python
+    try:
+        seeded = run_group("With pip", [
+            ("venv D", [a.venv, "-p", py], a.runs),
+            ("python -m venv D", [py, "-m", "venv"], a.slow_runs),
+            ("virtualenv D", [a.virtualenv, "-p", py], a.runs),
+            ("uv venv --seed D", [a.uv, "venv", "-q", "--seed", "-p", py], a.runs),
+        ], a.runs, workdir)
+        bare = run_group("Without pip", [
+            ("venv --without-pip D", [a.venv, "--without-pip", "-p", py], a.runs),
+            ("python -m venv --without-pip D", [py, "-m", "venv", "--without-pip"], a.runs),
+            ("virtualenv --no-seed D", [a.virtualenv, "--no-seed", "-p", py], a.runs),
+            ("uv venv D", [a.uv, "venv", "-q", "-p", py], a.runs),
+        ], a.runs, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("\nTargets: with pip >= 100x `python -m venv` (%.0fx) and >= 4x `uv venv --seed` (%.1fx); "
+          "without pip >= 3x `uv venv` (%.1fx)." % (
+              seeded["python -m venv D"] / seeded["venv D"],
+              seeded["uv venv --seed D"] / seeded["venv D"],
+              bare["uv venv D"] / bare["venv --without-pip D"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

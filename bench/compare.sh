@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Compares `venv` with `python -m venv`, `virtualenv` and `uv venv`, side by
+# side in one run. Installs virtualenv and uv from the package index into a
+# scratch environment (bench/.tools), builds our release binary, then prints
+# medians and ratios. Usage: bench/compare.sh [PYTHON] [--runs N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${1:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)}"
+shift || true
+
+TOOLS=bench/.tools
+if [ ! -x "$TOOLS/bin/uv" ] || [ ! -x "$TOOLS/bin/virtualenv" ]; then
+    "$PYTHON" -m venv "$TOOLS"
+    "$TOOLS/bin/pip" install -q --disable-pip-version-check virtualenv uv
+fi
+cargo build --release -q -p venv
+echo "Python: $("$PYTHON" -c 'import sys; print(sys.version.split()[0])') ($PYTHON)"
+echo "virtualenv: $("$TOOLS/bin/virtualenv" --version | cut -d' ' -f2), uv: $("$TOOLS/bin/uv" --version | cut -d' ' -f2)"
+echo "Machine: $(nproc) cores, $(uname -r)"
+exec "$TOOLS/bin/python" bench/compare.py --venv target/release/venv --python "$PYTHON" \
+    --virtualenv "$TOOLS/bin/virtualenv" --uv "$TOOLS/bin/uv" "$@"
