@@ -85,7 +85,9 @@ else
     "${SUDO[@]}" mkdir -p "$BIN_DIR"
     "${SUDO[@]}" ln -sfn "$nu_bin" "$BIN_DIR/nu"
     hash -r
-    nu_ok || { log "nu at $BIN_DIR/nu does not report version $NU_VERSION"; exit 1; }
+    "$BIN_DIR/nu" --version 2>/dev/null | grep -qx "$NU_VERSION" \
+        || { log "nu at $BIN_DIR/nu does not report version $NU_VERSION"; exit 1; }
+    nu_ok || log "warning: another nu comes before $BIN_DIR on PATH: $(command -v nu)"
     log "nu $NU_VERSION -> $BIN_DIR/nu"
 fi
 

@@ -113,10 +113,14 @@ fn upgrade_repoints_the_interpreter_link_after_the_base_moved() {
     assert_eq!(base.trim(), s.path().join("new").to_str().unwrap());
 }
 
-/// A base whose ensurepip fails: the creation must fail naming the step and leave nothing.
+/// A base whose bundled pip wheel is corrupt: seeding fails after the env's
+/// skeleton exists, so the creation must fail naming the step and leave nothing.
 fn broken_ensurepip(s: &Scratch) -> std::path::PathBuf {
     let python = copy_of_cpython(12, &s.path().join("py"));
-    replace_file(&s.path().join("py/lib/python3.12/ensurepip/__main__.py"), "raise SystemExit('ensurepip exploded')\n");
+    let bundled = s.path().join("py/lib/python3.12/ensurepip/_bundled");
+    for wheel in std::fs::read_dir(&bundled).unwrap() {
+        replace_file(&wheel.unwrap().path(), "this is not a zip archive");
+    }
     python
 }
 
@@ -127,7 +131,7 @@ fn failed_step_leaves_nothing_at_env_dir() {
     let out = s.venv(&["-p", python.to_str().unwrap(), "env"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("setup_pip") && err.contains("ensurepip exploded"), "{err}");
+    assert!(err.contains("setup_pip") && err.contains("is not a wheel"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!s.path().join("env").exists());
     let leftovers: Vec<_> = std::fs::read_dir(s.path())

@@ -58,8 +58,11 @@ export-env {
         $env.PYTHONHOME = null
     }
 
-    let disable = ($env.VIRTUAL_ENV_DISABLE_PROMPT? | default "" | into string)
-    if ($disable | is-empty) {
+    # Any non-empty value disables the prefix, as in the other shells; a
+    # nushell user may also write a bool, and `false` then has to mean no.
+    let flag = ($env.VIRTUAL_ENV_DISABLE_PROMPT? | default "")
+    let disable = if ($flag | describe) == "bool" { $flag } else { $flag | into string | is-not-empty }
+    if not $disable {
         $env.PROMPT_COMMAND = {||
             # The old prompt may be a closure, a plain string or missing.
             let rest = match ($old_prompt | describe) {
