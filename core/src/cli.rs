@@ -76,6 +76,30 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = Seeder::Auto)]
     pub seeder: Seeder,
 
+    /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
+
+    /// An option for a plugin, passed in its context: NAME.key=value (NAME is the file stem).
+    #[arg(long = "plugin-opt", value_name = "NAME.KEY=VALUE")]
+    pub plugin_opts: Vec<String>,
+
+    /// A capability for a plugin: NAME=run-python or NAME=read:DIR (a directory preopened read-only).
+    #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
+    pub plugin_grants: Vec<String>,
+
+    /// Memory limit for each plugin call, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub plugin_memory: usize,
+
+    /// Time limit for each plugin call, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub plugin_time: f64,
+
+    /// Output limit (stdout and stderr each) for each plugin call, in KiB.
+    #[arg(long, value_name = "KIB", default_value_t = 1024)]
+    pub plugin_output: usize,
+
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
     #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -118,6 +142,57 @@ impl Cli {
             crate::interpreter::cache::Cache::disabled()
         } else {
             crate::interpreter::cache::Cache::new(self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()))
+        }
+    }
+}
+
+impl Cli {
+    /// The `--plugin*` flags as plugin specs; a typo'd plugin name is an error.
+    pub fn plugin_specs(&self) -> Result<Vec<crate::plugin::PluginSpec>, String> {
+        let mut specs: Vec<crate::plugin::PluginSpec> =
+            self.plugins.iter().map(|p| crate::plugin::PluginSpec::new(crate::paths::absolute(p))).collect();
+        let known = specs.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
+        for opt in &self.plugin_opts {
+            let (target, value) = opt
+                .split_once('=')
+                .ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
+            let (name, key) = target
+                .split_once('.')
+                .ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
+            let spec = specs
+                .iter_mut()
+                .find(|s| s.name == name)
+                .ok_or_else(|| format!("--plugin-opt {opt}: no plugin named `{name}` (plugins: {known})"))?;
+            spec.options.push((key.to_owned(), value.to_owned()));
+        }
+        for grant in &self.plugin_grants {
+            let (name, what) = grant
+                .split_once('=')
+                .ok_or_else(|| format!("--plugin-grant {grant}: expected NAME=run-python or NAME=read:DIR"))?;
+            let spec = specs
+                .iter_mut()
+                .find(|s| s.name == name)
+                .ok_or_else(|| format!("--plugin-grant {grant}: no plugin named `{name}` (plugins: {known})"))?;
+            if what == "run-python" {
+                spec.grants.run_python = true;
+            } else if let Some(dir) = what.strip_prefix("read:") {
+                let dir = crate::paths::absolute(std::path::Path::new(dir));
+                if !dir.is_dir() {
+                    return Err(format!("--plugin-grant {grant}: {} is not a directory", dir.display()));
+                }
+                spec.grants.read_dirs.push(dir);
+            } else {
+                return Err(format!("--plugin-grant {grant}: unknown grant `{what}` (run-python or read:DIR)"));
+            }
+        }
+        Ok(specs)
+    }
+
+    pub fn plugin_limits(&self) -> crate::plugin::Limits {
+        crate::plugin::Limits {
+            memory_bytes: self.plugin_memory << 20,
+            time: std::time::Duration::from_secs_f64(self.plugin_time.max(0.01)),
+            output_bytes: self.plugin_output << 10,
         }
     }
 }

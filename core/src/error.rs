@@ -51,6 +51,12 @@ pub enum VenvError {
     #[error("no ignore-file writer for SCM `{scm}` (available: {supported}); drop it from --scm-ignore-files or add a plugin that serves it")]
     UnknownScm { scm: String, supported: String },
 
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("{0}")]
+    Plugin(String),
+
     #[error("step `{step}` failed for {env}: {message}")]
     Step { step: &'static str, env: PathBuf, message: String },
 }

@@ -4,7 +4,8 @@
 //! The modules follow the steps of one creation (see ARCHITECTURE.md):
 //! [`cli`] parses the command line, [`interpreter`] finds and queries the base
 //! Python, [`builder`] runs CPython's `EnvBuilder` steps through [`envfs`]
-//! (cap-std), writing [`config`] and [`scripts`], and [`seed`] installs pip.
+//! (cap-std), writing [`config`] and [`scripts`], [`seed`] installs pip, and
+//! [`plugin`] runs WebAssembly hooks in a sandbox.
 
 pub mod builder;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod envfs;
 pub mod error;
 pub mod interpreter;
 pub mod paths;
+pub mod plugin;
 pub mod pyrepr;
 pub mod scripts;
 pub mod seed;

@@ -100,6 +100,13 @@ impl Context {
         Ok(())
     }
 
+    /// Where the environment's files are right now on the host: the staging
+    /// directory until published, then ENV_DIR. Plugins get this directory
+    /// preopened under the name `env_dir`.
+    pub fn host_path(&self) -> PathBuf {
+        self.staging.borrow().as_ref().map_or_else(|| self.env_dir.clone(), Staging::current_path)
+    }
+
     pub fn is_published(&self) -> bool {
         self.staging.borrow().as_ref().is_none_or(Staging::is_published)
     }

@@ -30,6 +30,7 @@ enum Kind {
 
 pub struct Staging {
     env_dir: PathBuf,
+    parent_path: PathBuf,
     parent: Dir,
     final_name: OsString,
     staged_name: OsString,
@@ -82,6 +83,7 @@ impl Staging {
         };
         let mut staging = Staging {
             env_dir: env_dir.to_path_buf(),
+            parent_path: parent_path.clone(),
             parent,
             final_name: final_name.clone(),
             staged_name: OsString::new(),
@@ -120,6 +122,16 @@ impl Staging {
             }
         }
         Ok((staging, dir))
+    }
+
+    /// Where the environment's tree is right now: ENV_DIR once published
+    /// (or when building in place), else the hidden staging directory.
+    pub fn current_path(&self) -> PathBuf {
+        if self.published {
+            self.env_dir.clone()
+        } else {
+            self.parent_path.join(&self.staged_name)
+        }
     }
 
     /// True when building in a directory this run created (not in place).

@@ -84,3 +84,67 @@ pub fn run_env_python(ctx: &Context, args: &[&str], mut progress: Option<&mut dy
     }
     Ok(())
 }
+
+/// Runs `exe args...` (no shell) in `cwd` with the env's variables as
+/// `run_env_python` sets them, killing it after `timeout`. Each output line
+/// goes to `progress`. Returns the exit code.
+pub fn run_with_timeout(
+    exe: &std::path::Path,
+    env_dir: &std::path::Path,
+    args: &[String],
+    timeout: std::time::Duration,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<i32> {
+    use std::sync::mpsc;
+    let mut child = Command::new(exe)
+        .args(args)
+        .current_dir(env_dir)
+        .env("VIRTUAL_ENV", env_dir)
+        .env_remove("PYTHONHOME")
+        .env_remove("PYTHONPATH")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", exe.display()))?;
+    let (tx, rx) = mpsc::channel::<String>();
+    let mut readers = Vec::new();
+    for pipe in [child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>), child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)].into_iter().flatten() {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(tx);
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+            Ok(line) => progress(&line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                anyhow::bail!("{} exceeded the time limit of {:.1} s and was killed", exe.display(), timeout.as_secs_f64());
+            }
+        }
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            anyhow::bail!("{} exceeded the time limit of {:.1} s and was killed", exe.display(), timeout.as_secs_f64());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    for r in readers {
+        let _ = r.join();
+    }
+    Ok(status.code().unwrap_or(-1))
+}
