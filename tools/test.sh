@@ -15,6 +15,7 @@ for minor in 8 9 10 11 12 13; do
 done
 
 bash tools/install-shells.sh
+bash tools/install-test-deps.sh
 # The plugin tests load components built from plugins/ (never committed).
 bash tools/build-plugins.sh
 

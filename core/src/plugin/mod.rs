@@ -11,6 +11,7 @@
 mod bindings;
 pub mod compile_cache;
 pub mod limits;
+mod output;
 pub mod steps;
 
 use std::path::{Path, PathBuf};
@@ -19,13 +20,13 @@ use std::sync::Arc;
 
 use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
 
 use crate::builder::{Context, EnvBuilder};
 use bindings::exports::venv::plugin::{post_setup, scm_ignore};
 use bindings::venv::plugin::{host, types};
 pub use limits::Limits;
+use output::BoundedOutput;
 
 /// One `--plugin` as requested.
 #[derive(Debug, Clone)]
@@ -145,6 +146,8 @@ impl PluginHost {
         let mut config = Config::new();
         config.epoch_interruption(true);
         config.max_wasm_stack(1 << 20);
+        // Errors are reported as one line; wasm backtraces would only be noise.
+        config.wasm_backtrace_max_frames(None);
         config.wasm_component_model(true);
         let engine = Engine::new(&config)?;
         let mut linker: Linker<State> = Linker::new(&engine);
@@ -249,6 +252,13 @@ impl PluginHost {
         let wit_ctx = wit_context(builder, ctx, &plugin.spec);
         let result = plugin.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance, &wit_ctx));
         self.show_output(plugin, &out);
+        if out.overflowed() {
+            return Err(anyhow::anyhow!(
+                "plugin `{}` failed in {hook}: exceeded its output limit of {} KiB",
+                plugin.spec.name,
+                self.limits.output_bytes >> 10
+            ));
+        }
         match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(message)) => Err(anyhow::anyhow!("plugin `{}` failed in {hook}: {message}", plugin.spec.name)),
@@ -258,8 +268,8 @@ impl PluginHost {
 
     fn store(&self, plugin: &Loaded, env: Option<(&Path, &Path)>, ctx: Option<&Context>) -> anyhow::Result<(Store<State>, Output)> {
         let out = Output {
-            stdout: MemoryOutputPipe::new(self.limits.output_bytes),
-            stderr: MemoryOutputPipe::new(self.limits.output_bytes),
+            stdout: BoundedOutput::new(self.limits.output_bytes),
+            stderr: BoundedOutput::new(self.limits.output_bytes),
         };
         let mut wasi = WasiCtx::builder();
         wasi.stdout(out.stdout.clone()).stderr(out.stderr.clone());
@@ -302,28 +312,40 @@ impl PluginHost {
 
     /// Turns a trap into a sentence: which limit, or what went wrong.
     fn explain(&self, plugin: &Loaded, hook: &str, err: wasmtime::Error, out: &Output) -> anyhow::Error {
-        let chain = format!("{err:?}");
-        let trap = err.downcast_ref::<wasmtime::Trap>().copied();
-        let cause = if trap == Some(wasmtime::Trap::Interrupt) {
-            format!("exceeded its time limit of {:.1} s", self.limits.time.as_secs_f64())
-        } else if trap == Some(wasmtime::Trap::StackOverflow) {
-            "exhausted its stack (unbounded recursion?)".to_owned()
-        } else if chain.contains("forcing trap when growing memory") || chain.contains("memory minimum size") {
-            format!("exceeded its memory limit of {} MiB", self.limits.memory_bytes >> 20)
-        } else if out.stdout.contents().len() >= self.limits.output_bytes || out.stderr.contents().len() >= self.limits.output_bytes {
-            format!("exceeded its output limit of {} KiB", self.limits.output_bytes >> 10)
-        } else if trap == Some(wasmtime::Trap::UnreachableCodeReached) {
-            "panicked or aborted (wasm `unreachable`)".to_owned()
-        } else {
-            root_cause(&err)
+        let chain = format!("{err:#}");
+        let cause = match err.downcast_ref::<wasmtime::Trap>() {
+            _ if chain.contains("forcing trap when growing memory") => {
+                format!("exceeded its memory limit of {} MiB", self.limits.memory_bytes >> 20)
+            }
+            _ if out.overflowed() => {
+                format!("exceeded its output limit of {} KiB", self.limits.output_bytes >> 10)
+            }
+            Some(wasmtime::Trap::Interrupt) => {
+                format!("exceeded its time limit of {:.1} s", self.limits.time.as_secs_f64())
+            }
+            Some(wasmtime::Trap::StackOverflow) => "exhausted its stack (unbounded recursion?)".to_owned(),
+            // Rust and C guests keep their stack in linear memory: running off its
+            // end shows up as an out-of-bounds access.
+            Some(wasmtime::Trap::MemoryOutOfBounds) => {
+                "exhausted its stack or accessed memory out of bounds (unbounded recursion?)".to_owned()
+            }
+            Some(wasmtime::Trap::UnreachableCodeReached) => "panicked or aborted (wasm `unreachable`)".to_owned(),
+            Some(trap) => format!("trapped: {trap}"),
+            None => root_cause(&err),
         };
         anyhow::anyhow!("plugin `{}` failed in {hook}: {cause}", plugin.spec.name)
     }
 }
 
 struct Output {
-    stdout: MemoryOutputPipe,
-    stderr: MemoryOutputPipe,
+    stdout: BoundedOutput,
+    stderr: BoundedOutput,
+}
+
+impl Output {
+    fn overflowed(&self) -> bool {
+        self.stdout.overflowed() || self.stderr.overflowed()
+    }
 }
 
 fn root_cause(err: &impl std::fmt::Display) -> String {
