@@ -1,0 +1,77 @@
+"""Plugin overhead (see bench/plugins.sh): creation with one warm (cached)
+plugin against the same creation without it, and the cold first compile of
+each first-party plugin. Medians over interleaved runs, fresh directory per
+run, removal included, disk synced (untimed) before each sample."""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+def timed(cmd, target):
+    os.sync()
+    start = time.perf_counter()
+    subprocess.run(cmd + [target], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(target)
+    return time.perf_counter() - start
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--venv", required=True)
+    p.add_argument("--python", required=True)
+    p.add_argument("--plugins", required=True)
+    p.add_argument("--runs", type=int, default=30)
+    a = p.parse_args()
+    work = tempfile.mkdtemp(prefix="venv-plugin-bench-")
+    cache = os.path.join(work, "cache")
+    base = [a.venv, "--cache-dir", cache, "--without-pip", "-p", a.python]
+    plug = lambda name: os.path.join(a.plugins, name + ".wasm")
+    cases = [
+        ("no plugin", base),
+        ("hg-ignore (scm hook)", base + ["--plugin", plug("hg-ignore"), "--scm-ignore-files", "git,hg"]),
+        ("pip-conf (post-setup hook)", base + ["--plugin", plug("pip-conf"), "--plugin-opt",
+                                               "pip-conf.index-url=https://pypi.example/simple"]),
+    ]
+    try:
+        for _, cmd in cases:  # warm: interpreter facts and compiled code cached
+            timed(cmd, os.path.join(work, "warm"))
+        times = {name: [] for name, _ in cases}
+        for i in range(a.runs):
+            for name, cmd in cases:
+                times[name].append(timed(cmd, os.path.join(work, "env-%d" % i)))
+        none = statistics.median(times["no plugin"])
+        print("\n### Warm plugin overhead (`venv --without-pip`, Python %s)\n" % a.python)
+        print("| creation | runs | median | overhead |")
+        print("|---|---|---|---|")
+        for name, _ in cases:
+            med = statistics.median(times[name])
+            print("| %s | %d | %.2f ms | %+.2f ms |" % (name, len(times[name]), med * 1e3, (med - none) * 1e3))
+
+        print("\n### Cold compile (empty cache, reported by `venv -v`)\n")
+        print("| plugin | size | median compile | runs |")
+        print("|---|---|---|---|")
+        for name, extra in [("hg-ignore", ["--scm-ignore-files", "hg"]),
+                            ("pip-conf", ["--plugin-opt", "pip-conf.index-url=https://x/simple"]),
+                            ("both-hooks", [])]:
+            ms = []
+            for i in range(max(5, a.runs // 3)):
+                cold = os.path.join(work, "cold-%d" % i)
+                out = subprocess.run([a.venv, "-v", "--cache-dir", cold, "--without-pip", "-p", a.python,
+                                      "--plugin", plug(name)] + extra + [os.path.join(work, "c")],
+                                     check=True, capture_output=True, text=True).stderr
+                shutil.rmtree(os.path.join(work, "c"))
+                shutil.rmtree(cold)
+                m = re.search(r"plugin `%s` compiled in ([0-9.]+) ms" % re.escape(name), out)
+                ms.append(float(m.group(1)))
+            print("| %s | %d KB | %.1f ms | %d |" % (name, os.path.getsize(plug(name)) // 1024, statistics.median(ms), len(ms)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
