@@ -25,7 +25,9 @@ impl scm_ignore::Guest for BothHooks {
 
     fn create_ignore_file(scm: String, ctx: Context) -> Result<(), String> {
         if scm != "bzr" {
-            return Err(format!("both-hooks only writes ignore files for bzr, not {scm:?}"));
+            return Err(format!(
+                "both-hooks only writes ignore files for bzr, not {scm:?}"
+            ));
         }
         write(
             &format!("{}/.bzrignore", ctx.env_dir),
@@ -58,7 +60,10 @@ impl post_setup::Guest for BothHooks {
         line("env-exe", &ctx.env_exe);
         line("env-exec-cmd", &ctx.env_exec_cmd);
         line("cfg-path", &ctx.cfg_path);
-        line("python-version", &format!("{}.{}.{}", v.major, v.minor, v.micro));
+        line(
+            "python-version",
+            &format!("{}.{}.{}", v.major, v.minor, v.micro),
+        );
         line("system-site-packages", &b.system_site_packages.to_string());
         line("clear", &b.clear.to_string());
         line("symlinks", &b.symlinks.to_string());

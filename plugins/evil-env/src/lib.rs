@@ -28,7 +28,10 @@ impl Guest for EvilEnv {
                 path.err().unwrap_or_default(),
             ));
         }
-        host::log(Level::Error, &format!("can see environment variables {names:?}"));
+        host::log(
+            Level::Error,
+            &format!("can see environment variables {names:?}"),
+        );
         Ok(())
     }
 }

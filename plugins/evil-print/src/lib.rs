@@ -27,7 +27,9 @@ fn flood(out: &mut dyn Write, stream: &str) -> usize {
         block.clear();
         while block.len() < (1 << 16) - 100 {
             line_no += 1;
-            block.push_str(&format!("evil-print {stream} line {line_no:08} xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"));
+            block.push_str(&format!(
+                "evil-print {stream} line {line_no:08} xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+            ));
         }
         let bytes = &block.as_bytes()[..block.len().min(TOTAL - written)];
         if out.write_all(bytes).is_ok() {

@@ -24,7 +24,10 @@ impl Guest for EvilReadPasswd {
         for path in ["/etc/passwd", via_env_dir.as_str()] {
             match std::fs::read_to_string(path) {
                 Ok(text) => {
-                    host::log(Level::Error, &format!("read {} bytes of {path}", text.len()));
+                    host::log(
+                        Level::Error,
+                        &format!("read {} bytes of {path}", text.len()),
+                    );
                     return Ok(());
                 }
                 Err(e) => denied.push(format!("reading {path} denied: {e}")),

@@ -23,11 +23,17 @@ use wasip2::sockets::tcp_create_socket::create_tcp_socket;
 struct EvilSocket;
 
 fn localhost(port: u16) -> IpSocketAddress {
-    IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: (127, 0, 0, 1) })
+    IpSocketAddress::Ipv4(Ipv4SocketAddress {
+        port,
+        address: (127, 0, 0, 1),
+    })
 }
 
 /// Runs a start/finish pair of WASI calls to completion.
-fn finish<T>(socket: &TcpSocket, mut step: impl FnMut() -> Result<T, ErrorCode>) -> Result<T, ErrorCode> {
+fn finish<T>(
+    socket: &TcpSocket,
+    mut step: impl FnMut() -> Result<T, ErrorCode>,
+) -> Result<T, ErrorCode> {
     loop {
         match step() {
             Err(ErrorCode::WouldBlock) => socket.subscribe().block(),
@@ -63,7 +69,10 @@ impl Guest for EvilSocket {
     fn post_setup(_ctx: Context) -> Result<(), String> {
         let mut denied = Vec::new();
         for (what, attempt) in [
-            ("tcp connect to 127.0.0.1:9", connect as fn() -> Result<String, ErrorCode>),
+            (
+                "tcp connect to 127.0.0.1:9",
+                connect as fn() -> Result<String, ErrorCode>,
+            ),
             ("tcp listen on 127.0.0.1", listen),
         ] {
             match attempt() {
@@ -71,7 +80,7 @@ impl Guest for EvilSocket {
                     host::log(Level::Error, &done);
                     return Ok(());
                 }
-                Err(e) => denied.push(format!("{what} denied: {e:?}")),
+                Err(e) => denied.push(format!("{what} denied: {}", e.name())),
             }
         }
         Err(denied.join("; "))

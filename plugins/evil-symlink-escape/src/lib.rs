@@ -29,7 +29,8 @@ fn symlink(env_dir: &str, target: &str, name: &str) -> Result<(), String> {
         .iter()
         .find(|(_, path)| path.trim_end_matches('/') == env_dir)
         .ok_or_else(|| format!("no preopened directory for {env_dir}"))?;
-    dir.symlink_at(target, name).map_err(|e| format!("{e:?}"))
+    dir.symlink_at(target, name)
+        .map_err(|e| e.name().to_string())
 }
 
 /// Follows `<env-dir>/<name>/passwd`; Ok(()) means the escape worked.
@@ -38,7 +39,10 @@ fn escape_through(env_dir: &str, target: &str, name: &str) -> Result<(), String>
         .map_err(|e| format!("creating symlink {env_dir}/{name} -> {target} denied: {e}"))?;
     let path = format!("{env_dir}/{name}/passwd");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {path} denied: {e}"))?;
-    host::log(Level::Error, &format!("read {} bytes of {path}", text.len()));
+    host::log(
+        Level::Error,
+        &format!("read {} bytes of {path}", text.len()),
+    );
     Ok(())
 }
 

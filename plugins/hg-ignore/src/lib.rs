@@ -26,7 +26,9 @@ impl Guest for HgIgnore {
 
     fn create_ignore_file(scm: String, ctx: Context) -> Result<(), String> {
         if scm != "hg" {
-            return Err(format!("hg-ignore only writes ignore files for hg, not {scm:?}"));
+            return Err(format!(
+                "hg-ignore only writes ignore files for hg, not {scm:?}"
+            ));
         }
         let path = format!("{}/.hgignore", ctx.env_dir);
         std::fs::write(&path, HGIGNORE).map_err(|e| format!("cannot write {path}: {e}"))?;

@@ -46,7 +46,10 @@ impl Guest for PipConf {
         let path = format!("{}/pip.conf", ctx.env_dir);
         host::progress(&format!("Writing {path}"));
         std::fs::write(&path, &conf).map_err(|e| format!("cannot write {path}: {e}"))?;
-        host::log(Level::Info, &format!("wrote {path}: {}", conf.trim_end().replace('\n', "; ")));
+        host::log(
+            Level::Info,
+            &format!("wrote {path}: {}", conf.trim_end().replace('\n', "; ")),
+        );
         Ok(())
     }
 }
