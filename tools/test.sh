@@ -19,4 +19,12 @@ bash tools/install-test-deps.sh
 # The plugin tests load components built from plugins/ (never committed).
 bash tools/build-plugins.sh
 
-cargo test --workspace --all-targets "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --all-targets "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole suite (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
