@@ -20,7 +20,7 @@ use crate::seed::{LinkMode, Seeder};
 )]
 pub struct Cli {
     /// A directory to create the environment in.
-    #[arg(value_name = "ENV_DIR", required = true, num_args = 1..)]
+    #[arg(value_name = "ENV_DIR", required_unless_present = "show_policy", num_args = 1..)]
     pub dirs: Vec<PathBuf>,
 
     /// The base interpreter: a path, a command on PATH (python3.12) or a
@@ -88,17 +88,21 @@ pub struct Cli {
     #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
     pub plugin_grants: Vec<String>,
 
-    /// Memory limit for each plugin call, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
-    pub plugin_memory: usize,
+    /// Memory limit for each plugin call, in MiB [default: 256, or the policy's cap].
+    #[arg(long, value_name = "MIB")]
+    pub plugin_memory: Option<usize>,
 
-    /// Time limit for each plugin call, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub plugin_time: f64,
+    /// Time limit for each plugin call, in seconds [default: 10, or the policy's cap].
+    #[arg(long, value_name = "SECONDS")]
+    pub plugin_time: Option<f64>,
 
-    /// Output limit (stdout and stderr each) for each plugin call, in KiB.
-    #[arg(long, value_name = "KIB", default_value_t = 1024)]
-    pub plugin_output: usize,
+    /// Output limit (stdout and stderr each) for each plugin call, in KiB [default: 1024, or the policy's cap].
+    #[arg(long, value_name = "KIB")]
+    pub plugin_output: Option<usize>,
+
+    /// Print the plugin policy in force, where it came from, and the user config; then exit.
+    #[arg(long, exclusive = true)]
+    pub show_policy: bool,
 
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
     #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
@@ -147,52 +151,28 @@ impl Cli {
 }
 
 impl Cli {
-    /// The `--plugin*` flags as plugin specs; a typo'd plugin name is an error.
-    pub fn plugin_specs(&self) -> Result<Vec<crate::plugin::PluginSpec>, String> {
-        let mut specs: Vec<crate::plugin::PluginSpec> =
-            self.plugins.iter().map(|p| crate::plugin::PluginSpec::new(crate::paths::absolute(p))).collect();
-        let known = specs.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
+    /// The `--plugin*` flags, before policy and user config are applied.
+    pub fn requested_plugins(&self) -> Result<crate::policy::Requested, String> {
+        let mut req = crate::policy::Requested {
+            plugins: self.plugins.iter().map(|p| crate::paths::absolute(p)).collect(),
+            ..Default::default()
+        };
         for opt in &self.plugin_opts {
-            let (target, value) = opt
-                .split_once('=')
-                .ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
-            let (name, key) = target
-                .split_once('.')
-                .ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
-            let spec = specs
-                .iter_mut()
-                .find(|s| s.name == name)
-                .ok_or_else(|| format!("--plugin-opt {opt}: no plugin named `{name}` (plugins: {known})"))?;
-            spec.options.push((key.to_owned(), value.to_owned()));
+            let parsed = opt.split_once('=').and_then(|(t, v)| t.split_once('.').map(|(n, k)| (n, k, v)));
+            let (name, key, value) = parsed.ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
+            req.options.push((name.to_owned(), key.to_owned(), value.to_owned()));
         }
         for grant in &self.plugin_grants {
             let (name, what) = grant
                 .split_once('=')
                 .ok_or_else(|| format!("--plugin-grant {grant}: expected NAME=run-python or NAME=read:DIR"))?;
-            let spec = specs
-                .iter_mut()
-                .find(|s| s.name == name)
-                .ok_or_else(|| format!("--plugin-grant {grant}: no plugin named `{name}` (plugins: {known})"))?;
-            if what == "run-python" {
-                spec.grants.run_python = true;
-            } else if let Some(dir) = what.strip_prefix("read:") {
-                let dir = crate::paths::absolute(std::path::Path::new(dir));
-                if !dir.is_dir() {
-                    return Err(format!("--plugin-grant {grant}: {} is not a directory", dir.display()));
-                }
-                spec.grants.read_dirs.push(dir);
-            } else {
-                return Err(format!("--plugin-grant {grant}: unknown grant `{what}` (run-python or read:DIR)"));
-            }
+            req.grants.push((name.to_owned(), what.to_owned()));
         }
-        Ok(specs)
-    }
-
-    pub fn plugin_limits(&self) -> crate::plugin::Limits {
-        crate::plugin::Limits {
-            memory_bytes: self.plugin_memory << 20,
-            time: std::time::Duration::from_secs_f64(self.plugin_time.max(0.01)),
-            output_bytes: self.plugin_output << 10,
-        }
+        req.limits = crate::policy::LimitSettings {
+            memory_mib: self.plugin_memory,
+            time_seconds: self.plugin_time,
+            output_kib: self.plugin_output,
+        };
+        Ok(req)
     }
 }

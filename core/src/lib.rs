@@ -15,6 +15,7 @@ pub mod error;
 pub mod interpreter;
 pub mod paths;
 pub mod plugin;
+pub mod policy;
 pub mod pyrepr;
 pub mod scripts;
 pub mod seed;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use venv::cli::Cli;
 use venv::plugin::{steps::PluginSteps, PluginHost};
+use venv::policy::{self, Policy, UserConfig};
 use venv::{DefaultSteps, EnvBuilder, PythonRequest, Steps, VenvError};
 
 fn main() -> ExitCode {
@@ -17,6 +18,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), VenvError> {
+    let policy = Policy::load().map_err(VenvError::Usage)?;
+    let config = UserConfig::load().map_err(VenvError::Usage)?;
+    let requested = cli.requested_plugins().map_err(VenvError::Usage)?;
+    let resolved = policy::resolve(&policy, &config, &requested);
+    if cli.show_policy {
+        print!("{}", policy::describe(&policy, &config, resolved.as_ref().ok()));
+        return resolved.map(|_| ()).map_err(VenvError::Usage);
+    }
+    let resolved = resolved.map_err(VenvError::Usage)?;
     let options = cli.options();
     if options.upgrade && options.clear {
         return Err(VenvError::UpgradeWithClear);
@@ -27,11 +37,10 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
     if options.verbose {
         eprintln!("venv: using Python {} at {}", interpreter.info.version_string(), interpreter.path.display());
     }
-    let specs = cli.plugin_specs().map_err(VenvError::Usage)?;
-    let mut steps: Box<dyn Steps> = if specs.is_empty() {
+    let mut steps: Box<dyn Steps> = if resolved.specs.is_empty() {
         Box::new(DefaultSteps)
     } else {
-        let host = PluginHost::load(&specs, cli.plugin_limits(), cache.root(), options.verbose)
+        let host = PluginHost::load(&resolved.specs, resolved.limits, cache.root(), options.verbose)
             .map_err(|e| VenvError::Plugin(venv::error::one_line(&format!("{e:#}"))))?;
         Box::new(PluginSteps { host })
     };

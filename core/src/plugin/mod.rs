@@ -75,7 +75,8 @@ struct State {
     limits: StoreLimits,
     plugin: String,
     run_python: Option<RunPython>,
-    time_limit: std::time::Duration,
+    /// When the hook call's time limit runs out (run-python gets what is left).
+    deadline: std::time::Instant,
 }
 
 /// What `run-python` needs, present only when granted.
@@ -118,7 +119,8 @@ impl host::Host for State {
             ));
         };
         let plugin = self.plugin.clone();
-        crate::seed::ensurepip::run_with_timeout(&run.env_exec_cmd, &run.env_dir, &args, self.time_limit, &mut |line| {
+        let left = self.deadline.saturating_duration_since(std::time::Instant::now());
+        crate::seed::ensurepip::run_with_timeout(&run.env_exec_cmd, &run.env_dir, &args, left, &mut |line| {
             eprintln!("[{plugin}] {line}")
         })
         .map_err(|e| format!("run-python failed: {e:#}"))
@@ -204,6 +206,10 @@ impl PluginHost {
 
     /// Runs every plugin's post-setup hook, in the order given.
     pub fn post_setup(&self, builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
+        // run-python starts the env's interpreter at its final path: publish first.
+        if self.plugins.iter().any(|p| p.hooks.post_setup && p.spec.grants.run_python) {
+            ctx.ensure_published()?;
+        }
         for plugin in self.plugins.iter().filter(|p| p.hooks.post_setup) {
             self.call(plugin, "post-setup", builder, ctx, |store, instance, wit_ctx| {
                 let guest = post_setup::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
@@ -248,7 +254,9 @@ impl PluginHost {
         f: impl FnOnce(&mut Store<State>, &wasmtime::component::Instance, &types::Context) -> wasmtime::Result<Result<(), String>>,
     ) -> anyhow::Result<()> {
         let host_dir = ctx.host_path();
-        let (mut store, out) = self.store(plugin, Some((&host_dir, &ctx.env_dir)), Some(ctx))?;
+        // run-python is offered to post-setup only: before that the env has no pip and is not in place.
+        let python_ctx = (hook == "post-setup").then_some(ctx);
+        let (mut store, out) = self.store(plugin, Some((&host_dir, &ctx.env_dir)), python_ctx)?;
         let wit_ctx = wit_context(builder, ctx, &plugin.spec);
         let result = plugin.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance, &wit_ctx));
         self.show_output(plugin, &out);
@@ -292,7 +300,7 @@ impl PluginHost {
                 .build(),
             plugin: plugin.spec.name.clone(),
             run_python,
-            time_limit: self.limits.time,
+            deadline: std::time::Instant::now() + self.limits.time,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
