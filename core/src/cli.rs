@@ -100,8 +100,9 @@ pub struct Cli {
     #[arg(long, value_name = "KIB")]
     pub plugin_output: Option<usize>,
 
-    /// Print the plugin policy in force, where it came from, and the user config; then exit.
-    #[arg(long, exclusive = true)]
+    /// Print the plugin policy in force, where it came from, the user config, and the
+    /// limits and plugins that would apply with the other flags given; then exit.
+    #[arg(long)]
     pub show_policy: bool,
 
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
