@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -200,34 +199,11 @@ fn run_python_honours_the_time_limit() {
     assert!(!st.env().exists());
 }
 
-/// A minimal wheel in a wheelhouse, so the install needs no network.
-fn wheelhouse(dir: &Path) -> PathBuf {
-    let house = dir.join("wheelhouse");
-    std::fs::create_dir_all(&house).unwrap();
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(house.join("hello_venv-1.0-py3-none-any.whl")).unwrap());
-    let opts = zip::write::SimpleFileOptions::default();
-    let files = [
-        ("hello_venv/__init__.py", "GREETING = 'hello from the wheelhouse'\n"),
-        ("hello_venv-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n"),
-        ("hello_venv-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-    ];
-    let mut record = String::new();
-    for (name, body) in files {
-        zip.start_file(name, opts).unwrap();
-        zip.write_all(body.as_bytes()).unwrap();
-        record.push_str(&format!("{name},{},{}\n", venv::seed::entry::record_hash(body.as_bytes()), body.len()));
-    }
-    record.push_str("hello_venv-1.0.dist-info/RECORD,,\n");
-    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts).unwrap();
-    zip.write_all(record.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    house
-}
-
 #[test]
 fn install_packages_plugin_installs_from_a_wheelhouse_with_progress() {
     let st = Setup::new("", "");
-    let house = wheelhouse(st.path());
+    let house = st.path().join("wheelhouse");
+    write_wheel(&house, "GREETING = 'hello from the wheelhouse'\n");
     let ip = plugin("install-packages");
     let out = st.create(true, &[
         "--plugin", ip.to_str().unwrap(),

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,29 +43,6 @@ fn assert_records_hold(env: &Path) {
     assert!(checked > 100, "only {checked} RECORD rows checked");
 }
 
-/// A minimal pure-Python wheel, built here so the test needs no network.
-fn local_wheel(dir: &Path) -> PathBuf {
-    let path = dir.join("hello_venv-1.0-py3-none-any.whl");
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default();
-    let files = [
-        ("hello_venv/__init__.py", "def greet():\n    return 'hello from the wheel'\n".to_owned()),
-        ("hello_venv-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n".to_owned()),
-        ("hello_venv-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n".to_owned()),
-    ];
-    let mut record = String::new();
-    for (name, body) in &files {
-        zip.start_file(*name, opts).unwrap();
-        zip.write_all(body.as_bytes()).unwrap();
-        record.push_str(&format!("{name},{},{}\n", venv::seed::entry::record_hash(body.as_bytes()), body.len()));
-    }
-    record.push_str("hello_venv-1.0.dist-info/RECORD,,\n");
-    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts).unwrap();
-    zip.write_all(record.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    path
-}
-
 /// The newest bundled pip wheel on the machine (3.13's), to upgrade to offline.
 fn newer_pip_wheel() -> PathBuf {
     let dir = cpython(13).parent().unwrap().parent().unwrap().join("lib/python3.13/ensurepip/_bundled");
@@ -84,7 +60,7 @@ fn pip_works_in_a_natively_seeded_env() {
     assert_ok(&list, "pip list");
     assert!(stdout(&list).starts_with("pip=="), "{}", stdout(&list));
     assert_ok(&run(&pip, &["check"]), "pip check");
-    let wheel = local_wheel(s.path());
+    let wheel = write_wheel(s.path(), "def greet():\n    return 'hello from the wheel'\n");
     assert_ok(&run(&pip, &["install", "--no-index", wheel.to_str().unwrap()]), "pip install local wheel");
     let said = python_says(&env.join("bin/python"), "import hello_venv; print(hello_venv.greet())");
     assert_eq!(said.trim(), "hello from the wheel");

@@ -37,22 +37,11 @@ pub fn upgrade_dependencies(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Res
     run_env_python(ctx, &args, Some(&mut |line: &str| eprintln!("{line}")))
 }
 
-/// Runs the environment's interpreter as CPython's `_call_new_python` does:
-/// cwd = env dir, VIRTUAL_ENV set, PYTHONHOME and PYTHONPATH removed. Output
+/// Runs the environment's interpreter (see `spawn_env_python`). Output
 /// is captured and, on failure, its tail becomes the error; `progress`, when
 /// given, sees each line as it arrives.
 pub fn run_env_python(ctx: &Context, args: &[&str], mut progress: Option<&mut dyn FnMut(&str)>) -> anyhow::Result<()> {
-    let mut child = Command::new(&ctx.env_exec_cmd)
-        .args(args)
-        .current_dir(&ctx.env_dir)
-        .env("VIRTUAL_ENV", &ctx.env_dir)
-        .env_remove("PYTHONHOME")
-        .env_remove("PYTHONPATH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", ctx.env_exec_cmd.display()))?;
+    let mut child = spawn_env_python(&ctx.env_exec_cmd, &ctx.env_dir, args)?;
     // Drain stderr on a thread so neither pipe can fill up and block the child.
     let stderr = child.stderr.take().expect("piped");
     let err_thread = std::thread::spawn(move || {
@@ -96,17 +85,7 @@ pub fn run_with_timeout(
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<i32> {
     use std::sync::mpsc;
-    let mut child = Command::new(exe)
-        .args(args)
-        .current_dir(env_dir)
-        .env("VIRTUAL_ENV", env_dir)
-        .env_remove("PYTHONHOME")
-        .env_remove("PYTHONPATH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", exe.display()))?;
+    let mut child = spawn_env_python(exe, env_dir, args)?;
     let (tx, rx) = mpsc::channel::<String>();
     let mut readers = Vec::new();
     for pipe in [child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>), child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)].into_iter().flatten() {
@@ -147,4 +126,24 @@ pub fn run_with_timeout(
         let _ = r.join();
     }
     Ok(status.code().unwrap_or(-1))
+}
+
+/// Starts the env's interpreter as CPython's `_call_new_python` does: cwd =
+/// env dir, VIRTUAL_ENV set, PYTHONHOME and PYTHONPATH removed, output piped.
+fn spawn_env_python(
+    exe: &std::path::Path,
+    env_dir: &std::path::Path,
+    args: &[impl AsRef<std::ffi::OsStr>],
+) -> anyhow::Result<std::process::Child> {
+    Command::new(exe)
+        .args(args)
+        .current_dir(env_dir)
+        .env("VIRTUAL_ENV", env_dir)
+        .env_remove("PYTHONHOME")
+        .env_remove("PYTHONPATH")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", exe.display()))
 }

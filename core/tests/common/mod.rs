@@ -179,3 +179,29 @@ pub fn replace_file(path: &Path, contents: &str) {
     std::fs::remove_file(path).unwrap();
     std::fs::write(path, contents).unwrap();
 }
+
+/// Writes a minimal pure-Python wheel `hello_venv-1.0` (module `hello_venv`
+/// with `body` as its `__init__.py`) into `dir`, so tests need no network.
+pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("hello_venv-1.0-py3-none-any.whl");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let files = [
+        ("hello_venv/__init__.py", body),
+        ("hello_venv-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n"),
+        ("hello_venv-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+    ];
+    let mut record = String::new();
+    for (name, text) in files {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+        record.push_str(&format!("{name},{},{}\n", venv::seed::entry::record_hash(text.as_bytes()), text.len()));
+    }
+    record.push_str("hello_venv-1.0.dist-info/RECORD,,\n");
+    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts).unwrap();
+    zip.write_all(record.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    path
+}
