@@ -83,3 +83,14 @@ fn a_failing_override_rolls_the_environment_back() {
     assert!(msg.contains("post_setup") && msg.contains("policy says no"), "{msg}");
     assert!(!s.path().join("env").exists());
 }
+
+#[test]
+fn every_env_dir_on_the_command_line_gets_an_environment() {
+    let s = Scratch::new();
+    let py = cpython(11);
+    assert_ok(&s.venv(&["--without-pip", "-p", py.to_str().unwrap(), "one", "two", "nested/three"]), "three dirs");
+    for dir in ["one", "two", "nested/three"] {
+        let prefix = python_says(&s.path().join(dir).join("bin/python"), "import sys; print(sys.prefix)");
+        assert_eq!(prefix.trim(), s.path().join(dir).to_str().unwrap());
+    }
+}
