@@ -5,8 +5,8 @@
 # medians and ratios. Usage: bench/compare.sh [PYTHON] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${1:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)}"
-shift || true
+PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then PYTHON="$1"; shift; fi
 
 TOOLS=bench/.tools
 if [ ! -x "$TOOLS/bin/uv" ] || [ ! -x "$TOOLS/bin/virtualenv" ]; then
@@ -15,7 +15,7 @@ if [ ! -x "$TOOLS/bin/uv" ] || [ ! -x "$TOOLS/bin/virtualenv" ]; then
 fi
 cargo build --release -q -p venv
 echo "Python: $("$PYTHON" -c 'import sys; print(sys.version.split()[0])') ($PYTHON)"
-echo "virtualenv: $("$TOOLS/bin/virtualenv" --version | cut -d' ' -f2), uv: $("$TOOLS/bin/uv" --version | cut -d' ' -f2)"
+echo "virtualenv: $("$TOOLS/bin/virtualenv" --version | head -1 | cut -d' ' -f2), uv: $("$TOOLS/bin/uv" --version | cut -d' ' -f2)"
 echo "Machine: $(nproc) cores, $(uname -r)"
 exec "$TOOLS/bin/python" bench/compare.py --venv target/release/venv --python "$PYTHON" \
     --virtualenv "$TOOLS/bin/virtualenv" --uv "$TOOLS/bin/uv" "$@"

@@ -3,8 +3,8 @@
 # plugins from source, then prints medians. Usage: bench/plugins.sh [PYTHON] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${1:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)}"
-shift || true
+PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then PYTHON="$1"; shift; fi
 bash tools/build-plugins.sh >/dev/null
 cargo build --release -q -p venv
 exec python3 bench/plugins.py --venv target/release/venv --python "$PYTHON" --plugins target/plugins "$@"
