@@ -1,7 +1,10 @@
 """Side-by-side timing of environment creation (see bench/compare.sh).
 
-Each sample creates a fresh directory and removes it again (both timed);
-the commands are interleaved round-robin so drift spreads over all of them,
+Each sample creates a fresh directory and removes it again (both timed).
+By default each command's samples run as one block (as hyperfine does): on
+this project's VM, interleaving makes every sample of a fast command pay for
+the I/O and CPU throttling left by the slow one before it (`--order
+interleaved` shows it);
 and the disk is synced (untimed) before each sample so no command pays for
 another's writeback.
 Prints the median wall time of each command and ratios against ours.
@@ -29,17 +32,27 @@ def sample(cmd, workdir, i):
     return end - start, created - start
 
 
+ORDER = "blocked"
+
+
 def run_group(title, commands, runs, workdir):
-    for name, cmd, _ in commands:  # warm caches (uv's, virtualenv's app-data, ours)
-        sample(cmd, workdir, 0)
+    # Warm caches (uv's, virtualenv's app-data, ours): all first when
+    # interleaving, else each right before its own block.
+    if ORDER == "interleaved":
+        for name, cmd, _ in commands:
+            sample(cmd, workdir, 0)
     times = {name: [] for name, _, _ in commands}
     creates = {name: [] for name, _, _ in commands}
-    for i in range(max(r for _, _, r in commands)):
-        for name, cmd, wanted in commands:
-            if i < wanted:
-                total, create = sample(cmd, workdir, i + 1)
-                times[name].append(total)
-                creates[name].append(create)
+    if ORDER == "interleaved":
+        schedule = [(i, c) for i in range(max(r for _, _, r in commands)) for c in commands if i < c[2]]
+    else:
+        schedule = [(i, c) for c in commands for i in range(c[2])]
+    for i, (name, cmd, _) in schedule:
+        if ORDER == "blocked" and i == 0:
+            sample(cmd, workdir, 0)
+        total, create = sample(cmd, workdir, i + 1)
+        times[name].append(total)
+        creates[name].append(create)
     ours = statistics.median(times[commands[0][0]])
     print("\n### %s\n" % title)
     print("| command | runs | median (create + remove) | of which create | ratio to `%s` |" % commands[0][0])
@@ -59,7 +72,11 @@ def main():
     p.add_argument("--uv", required=True)
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--slow-runs", type=int, default=5)
+    p.add_argument("--order", choices=["interleaved", "blocked"], default="blocked",
+                   help="interleaved: round-robin over the commands; blocked: all runs of one command, then the next")
     a = p.parse_args()
+    global ORDER
+    ORDER = a.order
     workdir = tempfile.mkdtemp(prefix="venv-bench-")
     os.environ["VENV_CACHE_DIR"] = os.path.join(workdir, "cache")
     os.environ["UV_CACHE_DIR"] = os.path.join(workdir, "uv-cache")
