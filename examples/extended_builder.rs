@@ -44,8 +44,11 @@ fn main() -> anyhow::Result<()> {
             _ => packages.push(arg),
         }
     }
-    let env_dir = env_dir.ok_or_else(|| anyhow::anyhow!("usage: extended_builder ENV_DIR [PACKAGE ...] [--python PY]"))?;
-    let interpreter = find_interpreter(&PythonRequest::parse(python.as_deref()), &Cache::new(None))?;
+    let env_dir = env_dir.ok_or_else(|| {
+        anyhow::anyhow!("usage: extended_builder ENV_DIR [PACKAGE ...] [--python PY]")
+    })?;
+    let interpreter =
+        find_interpreter(&PythonRequest::parse(python.as_deref()), &Cache::new(None))?;
     let builder = EnvBuilder::new(Options::cli_defaults(), interpreter);
     let mut steps = ExtendedSteps {
         packages,

@@ -123,9 +123,12 @@ impl Cli {
         let scm_ignore_files = if self.without_scm_ignore_files {
             Some(Vec::new())
         } else {
-            self.scm_ignore_files
-                .as_ref()
-                .map(|v| v.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect())
+            self.scm_ignore_files.as_ref().map(|v| {
+                v.iter()
+                    .map(|s| s.trim().to_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
         };
         Options {
             system_site_packages: self.system_site_packages,
@@ -146,7 +149,9 @@ impl Cli {
         if self.no_cache {
             crate::interpreter::cache::Cache::disabled()
         } else {
-            crate::interpreter::cache::Cache::new(self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()))
+            crate::interpreter::cache::Cache::new(
+                self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()),
+            )
         }
     }
 }
@@ -155,18 +160,26 @@ impl Cli {
     /// The `--plugin*` flags, before policy and user config are applied.
     pub fn requested_plugins(&self) -> Result<crate::policy::Requested, String> {
         let mut req = crate::policy::Requested {
-            plugins: self.plugins.iter().map(|p| crate::paths::absolute(p)).collect(),
+            plugins: self
+                .plugins
+                .iter()
+                .map(|p| crate::paths::absolute(p))
+                .collect(),
             ..Default::default()
         };
         for opt in &self.plugin_opts {
-            let parsed = opt.split_once('=').and_then(|(t, v)| t.split_once('.').map(|(n, k)| (n, k, v)));
-            let (name, key, value) = parsed.ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
-            req.options.push((name.to_owned(), key.to_owned(), value.to_owned()));
+            let parsed = opt
+                .split_once('=')
+                .and_then(|(t, v)| t.split_once('.').map(|(n, k)| (n, k, v)));
+            let (name, key, value) =
+                parsed.ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
+            req.options
+                .push((name.to_owned(), key.to_owned(), value.to_owned()));
         }
         for grant in &self.plugin_grants {
-            let (name, what) = grant
-                .split_once('=')
-                .ok_or_else(|| format!("--plugin-grant {grant}: expected NAME=run-python or NAME=read:DIR"))?;
+            let (name, what) = grant.split_once('=').ok_or_else(|| {
+                format!("--plugin-grant {grant}: expected NAME=run-python or NAME=read:DIR")
+            })?;
             req.grants.push((name.to_owned(), what.to_owned()));
         }
         req.limits = crate::policy::LimitSettings {

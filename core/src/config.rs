@@ -11,15 +11,23 @@ pub fn render(opts: &Options, ctx: &Context, system_site_packages: bool) -> Stri
     let info = &ctx.interpreter.info;
     let mut out = String::new();
     out.push_str(&format!("home = {}\n", ctx.python_dir.display()));
-    out.push_str(&format!("include-system-site-packages = {system_site_packages}\n"));
+    out.push_str(&format!(
+        "include-system-site-packages = {system_site_packages}\n"
+    ));
     out.push_str(&format!("version = {}\n", info.version_string()));
     if let Some(prompt) = &ctx.cfg_prompt {
         out.push_str(&format!("prompt = {}\n", repr_str(prompt)));
     }
     // 3.11 added the real base executable and the command that made the env.
     if info.at_least(11) {
-        out.push_str(&format!("executable = {}\n", info.real_executable.display()));
-        out.push_str(&format!("command = {}\n", command_line(opts, ctx, system_site_packages)));
+        out.push_str(&format!(
+            "executable = {}\n",
+            info.real_executable.display()
+        ));
+        out.push_str(&format!(
+            "command = {}\n",
+            command_line(opts, ctx, system_site_packages)
+        ));
     }
     out
 }
@@ -31,7 +39,11 @@ fn command_line(opts: &Options, ctx: &Context, system_site_packages: bool) -> St
     let program = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "venv".to_owned());
-    let mut args = vec![program, "--python".to_owned(), info.executable.display().to_string()];
+    let mut args = vec![
+        program,
+        "--python".to_owned(),
+        info.executable.display().to_string(),
+    ];
     if !opts.symlinks {
         args.push("--copies".into());
     }
@@ -59,7 +71,10 @@ fn command_line(opts: &Options, ctx: &Context, system_site_packages: bool) -> St
             args.push("--without-scm-ignore-files".into());
         }
     } else if ctx.scm_ignore_files != default_scm {
-        args.push(format!("--scm-ignore-files={}", ctx.scm_ignore_files.join(",")));
+        args.push(format!(
+            "--scm-ignore-files={}",
+            ctx.scm_ignore_files.join(",")
+        ));
     }
     args.push(ctx.env_dir.display().to_string());
     args.join(" ")

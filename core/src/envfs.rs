@@ -32,7 +32,11 @@ pub enum Entry {
 
 impl EnvDir {
     pub fn new(dir: Dir, display_root: &Path, fresh: bool) -> EnvDir {
-        EnvDir { dir, fresh, display_root: display_root.to_path_buf() }
+        EnvDir {
+            dir,
+            fresh,
+            display_root: display_root.to_path_buf(),
+        }
     }
 
     pub fn cap_dir(&self) -> &Dir {
@@ -58,7 +62,10 @@ impl EnvDir {
                 Entry::Dir => {}
                 Entry::Missing => self.dir.create_dir(&sofar)?,
                 Entry::Symlink => {
-                    return Err(VenvError::SymlinkInEnv { path: self.display_root.join(&sofar) }.into());
+                    return Err(VenvError::SymlinkInEnv {
+                        path: self.display_root.join(&sofar),
+                    }
+                    .into());
                 }
                 Entry::File => anyhow::bail!(
                     "unable to create directory {}: a file is in the way",
@@ -84,8 +91,8 @@ impl EnvDir {
 
     /// Copies the (ambient, read-only) file `src` to `rel` with exact `mode`.
     pub fn copy_in(&self, src: &Path, rel: &Path, mode: u32) -> anyhow::Result<()> {
-        let mut from =
-            std::fs::File::open(src).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", src.display()))?;
+        let mut from = std::fs::File::open(src)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", src.display()))?;
         self.replace_with(rel, |file| {
             io::copy(&mut from, file)?;
             file.set_permissions(std::fs::Permissions::from_mode(mode))?;
@@ -93,7 +100,11 @@ impl EnvDir {
         })
     }
 
-    fn replace_with(&self, rel: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> anyhow::Result<()> {
+    fn replace_with(
+        &self,
+        rel: &Path,
+        fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+    ) -> anyhow::Result<()> {
         if self.entry(rel)? == Entry::Dir {
             anyhow::bail!("{} is a directory", self.display_root.join(rel).display());
         }
@@ -101,7 +112,9 @@ impl EnvDir {
             let mut file = self.dir.create(rel)?.into_std();
             return Ok(fill(&mut file)?);
         }
-        let name = rel.file_name().ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
+        let name = rel
+            .file_name()
+            .ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
         let tmp = rel.with_file_name(format!(".{}.venv-tmp", name.to_string_lossy()));
         let _ = self.dir.remove_file(&tmp);
         let result = (|| -> io::Result<()> {
@@ -151,7 +164,10 @@ pub fn umask() -> u32 {
     *UMASK.get_or_init(|| {
         std::fs::read_to_string("/proc/self/status")
             .ok()
-            .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_owned())))
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_owned()))
+            })
             .and_then(|v| u32::from_str_radix(&v, 8).ok())
             .unwrap_or(0o022)
     })

@@ -9,7 +9,9 @@ pub enum VenvError {
     #[error("no Python found for `{request}`; found: {found}. Pass a path or a version that exists (e.g. -p 3.12)")]
     PythonNotFound { request: String, found: String },
 
-    #[error("`{path}` is not a Python interpreter ({reason}); pass a CPython 3.8+ executable with -p")]
+    #[error(
+        "`{path}` is not a Python interpreter ({reason}); pass a CPython 3.8+ executable with -p"
+    )]
     NotAPython { path: PathBuf, reason: String },
 
     #[error("`{path}` is Python {version}; venv needs CPython 3.8 or newer: pass one with -p (e.g. -p 3.12)")]
@@ -43,7 +45,12 @@ pub enum VenvError {
     NonUtf8Path { path: PathBuf },
 
     #[error("cannot create {path}: {parent} is not writable ({source}); choose a directory you can write to")]
-    ParentNotWritable { path: PathBuf, parent: PathBuf, #[source] source: std::io::Error },
+    ParentNotWritable {
+        path: PathBuf,
+        parent: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("{path} is a symbolic link inside the environment; refusing to write through it (remove it, or recreate the environment with --clear)")]
     SymlinkInEnv { path: PathBuf },
@@ -58,17 +65,29 @@ pub enum VenvError {
     Plugin(String),
 
     #[error("step `{step}` failed for {env}: {message}")]
-    Step { step: &'static str, env: PathBuf, message: String },
+    Step {
+        step: &'static str,
+        env: PathBuf,
+        message: String,
+    },
 }
 
 impl VenvError {
     /// Wraps any error raised inside a builder step so the message names the step.
     pub fn step(step: &'static str, env: &std::path::Path, err: impl std::fmt::Display) -> Self {
-        VenvError::Step { step, env: env.to_path_buf(), message: one_line(&err.to_string()) }
+        VenvError::Step {
+            step,
+            env: env.to_path_buf(),
+            message: one_line(&err.to_string()),
+        }
     }
 }
 
 /// Folds a possibly multi-line message (a child's output, an anyhow chain) onto one line.
 pub fn one_line(text: &str) -> String {
-    text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }

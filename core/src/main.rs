@@ -23,11 +23,16 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
     let requested = cli.requested_plugins().map_err(VenvError::Usage)?;
     let resolved = policy::resolve(&policy, &config, &requested);
     if cli.show_policy {
-        print!("{}", policy::describe(&policy, &config, resolved.as_ref().ok()));
+        print!(
+            "{}",
+            policy::describe(&policy, &config, resolved.as_ref().ok())
+        );
         return resolved.map(|_| ()).map_err(VenvError::Usage);
     }
     let resolved = resolved.map_err(VenvError::Usage)?;
     let options = cli.options();
+    // Checked again by EnvBuilder::validate; here so that it is reported before
+    // any interpreter lookup, as CPython reports it before doing anything.
     if options.upgrade && options.clear {
         return Err(VenvError::UpgradeWithClear);
     }
@@ -35,13 +40,22 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
     let request = PythonRequest::parse(cli.python.as_deref());
     let interpreter = venv::interpreter::find_interpreter(&request, &cache)?;
     if options.verbose {
-        eprintln!("venv: using Python {} at {}", interpreter.info.version_string(), interpreter.path.display());
+        eprintln!(
+            "venv: using Python {} at {}",
+            interpreter.info.version_string(),
+            interpreter.path.display()
+        );
     }
     let mut steps: Box<dyn Steps> = if resolved.specs.is_empty() {
         Box::new(DefaultSteps)
     } else {
-        let host = PluginHost::load(&resolved.specs, resolved.limits, cache.root(), options.verbose)
-            .map_err(|e| VenvError::Plugin(venv::error::one_line(&format!("{e:#}"))))?;
+        let host = PluginHost::load(
+            &resolved.specs,
+            resolved.limits,
+            cache.root(),
+            options.verbose,
+        )
+        .map_err(|e| VenvError::Plugin(venv::error::one_line(&format!("{e:#}"))))?;
         Box::new(PluginSteps { host })
     };
     let builder = EnvBuilder::new(options, interpreter).with_cache(cache);

@@ -115,9 +115,15 @@ pub struct UserConfig {
 }
 
 fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))?;
-    toml::from_str(&text)
-        .map_err(|e| format!("the {what} {} is invalid: {}; fix it", path.display(), crate::error::one_line(&e.to_string())))
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        format!(
+            "the {what} {} is invalid: {}; fix it",
+            path.display(),
+            crate::error::one_line(&e.to_string())
+        )
+    })
 }
 
 impl Policy {
@@ -125,15 +131,22 @@ impl Policy {
     pub fn load() -> Result<Policy, String> {
         let (path, origin) = match std::env::var_os("VENV_POLICY").filter(|v| !v.is_empty()) {
             Some(p) => (PathBuf::from(p), "VENV_POLICY"),
-            None if Path::new(SYSTEM_POLICY).exists() => (PathBuf::from(SYSTEM_POLICY), "system-wide default"),
+            None if Path::new(SYSTEM_POLICY).exists() => {
+                (PathBuf::from(SYSTEM_POLICY), "system-wide default")
+            }
             None => return Ok(Policy::default()),
         };
         let file = read_toml(&path, "policy file")?;
-        Ok(Policy { source: Some((path, origin)), file })
+        Ok(Policy {
+            source: Some((path, origin)),
+            file,
+        })
     }
 
     fn name(&self) -> String {
-        self.source.as_ref().map_or_else(|| "(none)".to_owned(), |(p, _)| p.display().to_string())
+        self.source
+            .as_ref()
+            .map_or_else(|| "(none)".to_owned(), |(p, _)| p.display().to_string())
     }
 }
 
@@ -148,7 +161,10 @@ impl UserConfig {
 
     pub fn load() -> Result<UserConfig, String> {
         match Self::default_path().filter(|p| p.exists()) {
-            Some(path) => Ok(UserConfig { file: read_toml(&path, "user config")?, source: Some(path) }),
+            Some(path) => Ok(UserConfig {
+                file: read_toml(&path, "user config")?,
+                source: Some(path),
+            }),
             None => Ok(UserConfig::default()),
         }
     }
@@ -173,7 +189,8 @@ pub struct Resolved {
 }
 
 pub fn sha256_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read plugin {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read plugin {}: {e}", path.display()))?;
     Ok(hex::encode(Sha256::digest(bytes)))
 }
 
@@ -185,11 +202,16 @@ fn parse_grants(list: &[String], owner: &str) -> Result<Grants, String> {
         } else if let Some(dir) = g.strip_prefix("read:") {
             let dir = crate::paths::absolute(Path::new(dir));
             if !dir.is_dir() {
-                return Err(format!("{owner}: grant `{g}`: {} is not a directory", dir.display()));
+                return Err(format!(
+                    "{owner}: grant `{g}`: {} is not a directory",
+                    dir.display()
+                ));
             }
             grants.read_dirs.push(dir);
         } else {
-            return Err(format!("{owner}: unknown grant `{g}` (run-python or read:DIR)"));
+            return Err(format!(
+                "{owner}: unknown grant `{g}` (run-python or read:DIR)"
+            ));
         }
     }
     Ok(grants)
@@ -200,26 +222,38 @@ fn grant_allowed(grant: &str, allowed: &[String]) -> bool {
     allowed.iter().any(|a| {
         a == grant
             || match (a.strip_prefix("read:"), grant.strip_prefix("read:")) {
-                (Some(root), Some(dir)) => {
-                    crate::paths::absolute(Path::new(dir)).starts_with(crate::paths::absolute(Path::new(root)))
-                }
+                (Some(root), Some(dir)) => crate::paths::absolute(Path::new(dir))
+                    .starts_with(crate::paths::absolute(Path::new(root))),
                 _ => false,
             }
     })
 }
 
 fn name_of(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Applies the policy to the user's config and flags.
-pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Result<Resolved, String> {
+pub fn resolve(
+    policy: &Policy,
+    config: &UserConfig,
+    flags: &Requested,
+) -> Result<Resolved, String> {
     let pname = policy.name();
     let rules = &policy.file.plugins;
 
     // User plugins: config first, then flags; options for the same plugin merge (flags win).
     let mut user: Vec<UserPlugin> = Vec::new();
-    let from_flags: Vec<UserPlugin> = flags.plugins.iter().map(|p| UserPlugin { path: p.clone(), ..UserPlugin::default() }).collect();
+    let from_flags: Vec<UserPlugin> = flags
+        .plugins
+        .iter()
+        .map(|p| UserPlugin {
+            path: p.clone(),
+            ..UserPlugin::default()
+        })
+        .collect();
     for p in config.file.plugins.iter().chain(&from_flags) {
         let path = crate::paths::absolute(&expand_home(&p.path));
         match user.iter_mut().find(|u| u.path == path) {
@@ -227,14 +261,21 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
                 existing.options.extend(p.options.clone());
                 existing.grants.extend(p.grants.clone());
             }
-            None => user.push(UserPlugin { path, options: p.options.clone(), grants: p.grants.clone() }),
+            None => user.push(UserPlugin {
+                path,
+                options: p.options.clone(),
+                grants: p.grants.clone(),
+            }),
         }
     }
 
     let required_names: Vec<String> = rules.required.iter().map(|r| name_of(&r.path)).collect();
-    let known_names =
-        user.iter().map(|u| name_of(&u.path)).chain(required_names.iter().cloned()).collect::<Vec<_>>().join(", ");
-    let known = || known_names.clone();
+    let known = user
+        .iter()
+        .map(|u| name_of(&u.path))
+        .chain(required_names.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut flag_opts_for_required: Vec<(String, String, String)> = Vec::new();
     for (name, key, value) in &flags.options {
         if let Some(u) = user.iter_mut().find(|u| &name_of(&u.path) == name) {
@@ -242,7 +283,9 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
         } else if required_names.contains(name) {
             flag_opts_for_required.push((name.clone(), key.clone(), value.clone()));
         } else {
-            return Err(format!("--plugin-opt {name}.{key}: no plugin named `{name}` (plugins: {})", known()));
+            return Err(format!(
+                "--plugin-opt {name}.{key}: no plugin named `{name}` (plugins: {known})"
+            ));
         }
     }
     for (name, grant) in &flags.grants {
@@ -251,7 +294,11 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
             None if required_names.contains(name) => {
                 return Err(format!("--plugin-grant {name}={grant}: `{name}` is required by the policy {pname}, which sets its grants"));
             }
-            None => return Err(format!("--plugin-grant {name}={grant}: no plugin named `{name}` (plugins: {})", known())),
+            None => {
+                return Err(format!(
+                    "--plugin-grant {name}={grant}: no plugin named `{name}` (plugins: {known})"
+                ))
+            }
         }
     }
 
@@ -261,7 +308,9 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
         match rules.allow {
             Allow::Any => {}
             Allow::None => {
-                return Err(format!("plugin `{name}` refused: the policy {pname} allows no user plugins"));
+                return Err(format!(
+                    "plugin `{name}` refused: the policy {pname} allows no user plugins"
+                ));
             }
             Allow::Pinned => {
                 let digest = sha256_file(&p.path)?;
@@ -274,7 +323,9 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
         }
         if let Some(allowed) = &policy.file.grants.allow {
             if let Some(g) = p.grants.iter().find(|g| !grant_allowed(g, allowed)) {
-                return Err(format!("plugin `{name}`: grant `{g}` is not allowed by the policy {pname}"));
+                return Err(format!(
+                    "plugin `{name}`: grant `{g}` is not allowed by the policy {pname}"
+                ));
             }
         }
         let mut spec = PluginSpec::new(p.path.clone());
@@ -288,7 +339,8 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
     for r in &rules.required {
         let path = crate::paths::absolute(&expand_home(&r.path));
         let name = name_of(&path);
-        let digest = sha256_file(&path).map_err(|e| format!("required plugin `{name}` from the policy {pname}: {e}"))?;
+        let digest = sha256_file(&path)
+            .map_err(|e| format!("required plugin `{name}` from the policy {pname}: {e}"))?;
         if !digest.eq_ignore_ascii_case(r.sha256.trim()) {
             return Err(format!(
                 "required plugin `{name}` ({}) does not match the policy {pname}: sha256 is {digest}, the policy pins {}; \
@@ -328,7 +380,10 @@ pub fn resolve(policy: &Policy, config: &UserConfig, flags: &Requested) -> Resul
         specs.push(spec);
     }
 
-    Ok(Resolved { specs, limits: resolve_limits(policy, config, flags)? })
+    Ok(Resolved {
+        specs,
+        limits: resolve_limits(policy, config, flags)?,
+    })
 }
 
 fn expand_home(p: &Path) -> PathBuf {
@@ -340,20 +395,29 @@ fn expand_home(p: &Path) -> PathBuf {
 
 /// Defaults, then user config, then flags; each capped by the policy. An
 /// explicit request above a cap is an error; a default above it is lowered.
-fn resolve_limits(policy: &Policy, config: &UserConfig, flags: &Requested) -> Result<Limits, String> {
+fn resolve_limits(
+    policy: &Policy,
+    config: &UserConfig,
+    flags: &Requested,
+) -> Result<Limits, String> {
     let defaults = Limits::default();
     let caps = &policy.file.limits;
     let pname = policy.name();
-    let pick = |flag: Option<f64>, conf: Option<f64>, default: f64, cap: Option<f64>, what: &str, unit: &str| {
+    let pick = |flag: Option<f64>,
+                conf: Option<f64>,
+                default: f64,
+                cap: Option<f64>,
+                what: &str,
+                unit: &str| {
         let (value, explicit) = match (flag, conf) {
             (Some(v), _) => (v, Some("the command line")),
             (None, Some(v)) => (v, Some("the user config")),
             (None, None) => (default, None),
         };
         match (cap, explicit) {
-            (Some(c), Some(from)) if value > c => {
-                Err(format!("{what} {value} {unit} from {from} exceeds the policy {pname}'s cap of {c} {unit}"))
-            }
+            (Some(c), Some(from)) if value > c => Err(format!(
+                "{what} {value} {unit} from {from} exceeds the policy {pname}'s cap of {c} {unit}"
+            )),
             (Some(c), None) => Ok(value.min(c)),
             _ => Ok(value),
         }
@@ -367,7 +431,14 @@ fn resolve_limits(policy: &Policy, config: &UserConfig, flags: &Requested) -> Re
         "plugin memory",
         "MiB",
     )?;
-    let time = pick(f.time_seconds, c.time_seconds, defaults.time.as_secs_f64(), caps.time_seconds, "plugin time", "s")?;
+    let time = pick(
+        f.time_seconds,
+        c.time_seconds,
+        defaults.time.as_secs_f64(),
+        caps.time_seconds,
+        "plugin time",
+        "s",
+    )?;
     let out = pick(
         f.output_kib.map(|v| v as f64),
         c.output_kib.map(|v| v as f64),
@@ -387,8 +458,12 @@ fn resolve_limits(policy: &Policy, config: &UserConfig, flags: &Requested) -> Re
 pub fn describe(policy: &Policy, config: &UserConfig, resolved: Option<&Resolved>) -> String {
     let mut out = String::new();
     match &policy.source {
-        Some((path, origin)) => out.push_str(&format!("policy: {} (from {origin})\n", path.display())),
-        None => out.push_str(&format!("policy: none (set VENV_POLICY or create {SYSTEM_POLICY})\n")),
+        Some((path, origin)) => {
+            out.push_str(&format!("policy: {} (from {origin})\n", path.display()))
+        }
+        None => out.push_str(&format!(
+            "policy: none (set VENV_POLICY or create {SYSTEM_POLICY})\n"
+        )),
     }
     let rules = &policy.file.plugins;
     let allow = match rules.allow {
@@ -416,14 +491,22 @@ pub fn describe(policy: &Policy, config: &UserConfig, resolved: Option<&Resolved
         cap(caps.output_kib.map(|v| format!("{v} KiB")))
     ));
     match &policy.file.grants.allow {
-        Some(list) => out.push_str(&format!("  grants allowed to user plugins: [{}]\n", list.join(", "))),
+        Some(list) => out.push_str(&format!(
+            "  grants allowed to user plugins: [{}]\n",
+            list.join(", ")
+        )),
         None => out.push_str("  grants allowed to user plugins: any\n"),
     }
     match &config.source {
-        Some(path) => out.push_str(&format!("user config: {} ({} plugins)\n", path.display(), config.file.plugins.len())),
+        Some(path) => out.push_str(&format!(
+            "user config: {} ({} plugins)\n",
+            path.display(),
+            config.file.plugins.len()
+        )),
         None => out.push_str(&format!(
             "user config: none ({})\n",
-            UserConfig::default_path().map_or_else(|| "no HOME".to_owned(), |p| p.display().to_string())
+            UserConfig::default_path()
+                .map_or_else(|| "no HOME".to_owned(), |p| p.display().to_string())
         )),
     }
     if let Some(r) = resolved {

@@ -26,11 +26,31 @@ pub struct Template {
 
 /// Every script CPython installs on POSIX, plus `activate.nu`.
 pub const TEMPLATES: &[Template] = &[
-    Template { file_name: "activate", shell: Shell::Posix, text: include_str!("scripts/templates/activate") },
-    Template { file_name: "activate.fish", shell: Shell::Fish, text: include_str!("scripts/templates/activate.fish") },
-    Template { file_name: "activate.csh", shell: Shell::Csh, text: include_str!("scripts/templates/activate.csh") },
-    Template { file_name: "activate.nu", shell: Shell::Nushell, text: include_str!("scripts/templates/activate.nu") },
-    Template { file_name: "Activate.ps1", shell: Shell::PowerShell, text: include_str!("scripts/templates/Activate.ps1") },
+    Template {
+        file_name: "activate",
+        shell: Shell::Posix,
+        text: include_str!("scripts/templates/activate"),
+    },
+    Template {
+        file_name: "activate.fish",
+        shell: Shell::Fish,
+        text: include_str!("scripts/templates/activate.fish"),
+    },
+    Template {
+        file_name: "activate.csh",
+        shell: Shell::Csh,
+        text: include_str!("scripts/templates/activate.csh"),
+    },
+    Template {
+        file_name: "activate.nu",
+        shell: Shell::Nushell,
+        text: include_str!("scripts/templates/activate.nu"),
+    },
+    Template {
+        file_name: "Activate.ps1",
+        shell: Shell::PowerShell,
+        text: include_str!("scripts/templates/Activate.ps1"),
+    },
 ];
 
 /// The mode CPython's scripts get (it copies the mode of its 0644 sources).
@@ -60,7 +80,9 @@ pub fn replace_variables(text: &str, ctx: &Context, shell: Shell) -> String {
         ("__VENV_PYTHON__", python.as_ref()),
     ]
     .into_iter()
-    .fold(text.to_owned(), |text, (placeholder, value)| text.replace(placeholder, &escape(shell, value)))
+    .fold(text.to_owned(), |text, (placeholder, value)| {
+        text.replace(placeholder, &escape(shell, value))
+    })
 }
 
 #[cfg(test)]
@@ -79,7 +101,11 @@ mod tests {
     #[test]
     fn every_template_uses_placeholders() {
         for t in TEMPLATES {
-            assert!(t.text.contains("__VENV_DIR__"), "{} never names the env dir", t.file_name);
+            assert!(
+                t.text.contains("__VENV_DIR__"),
+                "{} never names the env dir",
+                t.file_name
+            );
         }
     }
 }

@@ -15,7 +15,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const INSTALL_HINT: &str = "run `tools/install-shells.sh` as root to install the shells these tests need";
+const INSTALL_HINT: &str =
+    "run `tools/install-shells.sh` as root to install the shells these tests need";
 
 /// A directory name with a space, non-ASCII letters, both quote characters,
 /// a `$` that must not expand, a backslash and csh's history character.
@@ -32,8 +33,9 @@ const OTHER_PYTHONHOME: &str = "/opt/other home/python";
 // ---------------------------------------------------------------------------
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
     // Where tools/install-shells.sh and Debian put them, in case the test
     // runner's PATH is minimal.
     dirs.extend(["/usr/local/bin", "/usr/bin", "/bin"].map(PathBuf::from));
@@ -57,7 +59,10 @@ fn base_python() -> PathBuf {
                 .flatten()
                 .filter_map(|e| {
                     let name = e.file_name().into_string().ok()?;
-                    let key: Vec<u32> = name.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+                    let key: Vec<u32> = name
+                        .split('.')
+                        .map(|p| p.parse().ok())
+                        .collect::<Option<_>>()?;
                     let exe = e.path().join("bin/python3");
                     (key.first() == Some(&3) && exe.is_file()).then_some((key, exe))
                 })
@@ -91,7 +96,12 @@ impl Fixture {
         // A python3 that is on PATH before activation, so a shell that kept
         // its command hash after PATH changed would still find this one.
         std::os::unix::fs::symlink(&python, base_bin.join("python3")).unwrap();
-        Fixture { tmp, base_bin, home, python }
+        Fixture {
+            tmp,
+            base_bin,
+            home,
+            python,
+        }
     }
 
     /// Creates an environment at `<tmp>/x y/<name>` with the real binary.
@@ -111,8 +121,17 @@ impl Fixture {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        for script in ["activate", "activate.fish", "activate.csh", "activate.nu", "Activate.ps1"] {
-            assert!(dir.join("bin").join(script).is_file(), "venv did not write bin/{script}");
+        for script in [
+            "activate",
+            "activate.fish",
+            "activate.csh",
+            "activate.nu",
+            "Activate.ps1",
+        ] {
+            assert!(
+                dir.join("bin").join(script).is_file(),
+                "venv did not write bin/{script}"
+            );
         }
         dir
     }
@@ -122,7 +141,13 @@ impl Fixture {
     }
 
     /// Runs `script` in `shell` with a small, fixed environment plus `vars`.
-    fn run(&self, shell_name: &str, args: &[&str], script: &str, vars: &[(&str, &OsString)]) -> Records {
+    fn run(
+        &self,
+        shell_name: &str,
+        args: &[&str],
+        script: &str,
+        vars: &[(&str, &OsString)],
+    ) -> Records {
         let exe = shell(shell_name);
         let mut cmd = Command::new(&exe);
         cmd.args(args)
@@ -138,24 +163,37 @@ impl Fixture {
         for (k, v) in vars {
             cmd.env(k, v);
         }
-        let out = cmd.output().unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
         let stdout = String::from_utf8(out.stdout).expect("shell output is UTF-8");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let context =
-            format!("{shell_name} exited with {}\n--- stderr ---\n{stderr}\n--- stdout ---\n{stdout:?}", out.status);
+        let context = format!(
+            "{shell_name} exited with {}\n--- stderr ---\n{stderr}\n--- stdout ---\n{stdout:?}",
+            out.status
+        );
         let mut map = HashMap::new();
         for rec in stdout.split('\0').filter(|r| !r.is_empty()) {
             let (label, value) = match rec.split_once('=') {
-                Some((l, v)) if !l.contains('!') => (l.trim_start_matches('\n').to_owned(), Some(v.to_owned())),
+                Some((l, v)) if !l.contains('!') => {
+                    (l.trim_start_matches('\n').to_owned(), Some(v.to_owned()))
+                }
                 _ => match rec.strip_suffix('!') {
                     Some(l) => (l.trim_start_matches('\n').to_owned(), None),
                     None => panic!("malformed record {rec:?}\n{context}"),
                 },
             };
-            assert!(map.insert(label.clone(), value).is_none(), "record {label} printed twice\n{context}");
+            assert!(
+                map.insert(label.clone(), value).is_none(),
+                "record {label} printed twice\n{context}"
+            );
         }
         let records = Records { map, context };
-        assert!(out.status.success() && records.map.contains_key("DONE"), "script did not finish\n{}", records.context);
+        assert!(
+            out.status.success() && records.map.contains_key("DONE"),
+            "script did not finish\n{}",
+            records.context
+        );
         records
     }
 }
@@ -174,19 +212,35 @@ impl Records {
     }
 
     fn get(&self, label: &str) -> &str {
-        self.opt(label).unwrap_or_else(|| panic!("{label} is unset\n{}", self.context))
+        self.opt(label)
+            .unwrap_or_else(|| panic!("{label} is unset\n{}", self.context))
     }
 
     fn assert_eq(&self, label: &str, expected: &str) {
-        assert_eq!(self.get(label), expected, "record {label}\n{}", self.context);
+        assert_eq!(
+            self.get(label),
+            expected,
+            "record {label}\n{}",
+            self.context
+        );
     }
 
     fn assert_unset(&self, label: &str) {
-        assert_eq!(self.opt(label), None, "{label} should be unset\n{}", self.context);
+        assert_eq!(
+            self.opt(label),
+            None,
+            "{label} should be unset\n{}",
+            self.context
+        );
     }
 
     fn assert_same(&self, a: &str, b: &str) {
-        assert_eq!(self.opt(a), self.opt(b), "{a} and {b} differ\n{}", self.context);
+        assert_eq!(
+            self.opt(a),
+            self.opt(b),
+            "{a} and {b} differ\n{}",
+            self.context
+        );
     }
 }
 
@@ -389,7 +443,10 @@ fn posix(name: &str) -> Posix {
 
 impl Posix {
     fn run(&self, fx: &Fixture, body: &str, vars: &[(&str, &OsString)]) -> Records {
-        let script = format!("{}\n{POSIX_PRELUDE}\n{}\n{body}", self.strict, self.show_prompt);
+        let script = format!(
+            "{}\n{POSIX_PRELUDE}\n{}\n{body}",
+            self.strict, self.show_prompt
+        );
         fx.run(self.name, self.args, &script, vars)
     }
 
@@ -415,12 +472,19 @@ fn posix_roundtrip(sh: &str) {
     let r = sh.run(
         &fx,
         POSIX_ROUNDTRIP,
-        &[("VENV", &os(&env)), ("INIT_PS1", &os(NASTY_PS1)), ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME))],
+        &[
+            ("VENV", &os(&env)),
+            ("INIT_PS1", &os(NASTY_PS1)),
+            ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME)),
+        ],
     );
 
     r.assert_eq("before_PS1", NASTY_PS1);
     r.assert_eq("before_PYTHONHOME", OTHER_PYTHONHOME);
-    r.assert_eq("before_python3", &fx.base_bin.join("python3").display().to_string());
+    r.assert_eq(
+        "before_python3",
+        &fx.base_bin.join("python3").display().to_string(),
+    );
 
     let env_s = env.display().to_string();
     r.assert_eq("VIRTUAL_ENV", &env_s);
@@ -432,7 +496,12 @@ fn posix_roundtrip(sh: &str) {
     // Found on the new PATH although the base python3 had been run (and so
     // hashed) before activation.
     r.assert_eq("python3", &format!("{}/python3", bin(&env)));
-    assert_eq!(canonical(r.get("prefix")), canonical(&env_s), "sys.prefix of the env's python\n{}", r.context);
+    assert_eq!(
+        canonical(r.get("prefix")),
+        canonical(&env_s),
+        "sys.prefix of the env's python\n{}",
+        r.context
+    );
     r.assert_eq("child_PYTHONHOME", "<unset>");
     r.assert_eq("child_VIRTUAL_ENV", &env_s);
     r.assert_eq("child_VIRTUAL_ENV_PROMPT", NASTY_NAME);
@@ -481,7 +550,12 @@ fn posix_disable_prompt(sh: &str) {
     let r = sh.run(&fx, POSIX_DISABLE_PROMPT, &[("VENV", &os(&env))]);
     r.assert_eq("disabled_PS1", "orig$ ");
     r.assert_eq("disabled_VIRTUAL_ENV", &env.display().to_string());
-    assert!(r.get("disabled_PATH").starts_with(&format!("{}:", bin(&env))), "{}", r.context);
+    assert!(
+        r.get("disabled_PATH")
+            .starts_with(&format!("{}:", bin(&env))),
+        "{}",
+        r.context
+    );
     r.assert_eq("disabled_after_PS1", "orig$ ");
     // Set but empty does not disable it.
     r.assert_eq("empty_flag_PS1", "(plain) orig$ ");
@@ -493,7 +567,11 @@ fn posix_reactivate(sh: &str) {
     let fx = Fixture::new();
     let first = fx.create_env("first", None);
     let second = fx.create_env(NASTY_NAME, None);
-    let r = sh.run(&fx, POSIX_REACTIVATE, &[("VENV", &os(&first)), ("VENV2", &os(&second))]);
+    let r = sh.run(
+        &fx,
+        POSIX_REACTIVATE,
+        &[("VENV", &os(&first)), ("VENV2", &os(&second))],
+    );
     let before = r.get("before_PATH");
     r.assert_eq("PATH", &format!("{}:{before}", bin(&second)));
     r.assert_eq("VIRTUAL_ENV", &second.display().to_string());
@@ -551,7 +629,10 @@ fn posix_prompt_shown_not_expanded(sh: &str) {
         r.assert_eq("subst_shown", &expected);
     }
     for f in ["pwned", "pwned2"] {
-        assert!(!fx.tmp.path().join(f).exists(), "drawing the prompt ran a command from the env's name");
+        assert!(
+            !fx.tmp.path().join(f).exists(),
+            "drawing the prompt ran a command from the env's name"
+        );
     }
 }
 
@@ -731,7 +812,11 @@ fn fish_activate_then_deactivate_restores_everything() {
     let r = fish_run(
         &fx,
         FISH_ROUNDTRIP,
-        &[("VENV", &os(&env)), ("INIT_PS1", &os(NASTY_PS1)), ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME))],
+        &[
+            ("VENV", &os(&env)),
+            ("INIT_PS1", &os(NASTY_PS1)),
+            ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME)),
+        ],
     );
     let env_s = env.display().to_string();
     r.assert_eq("before_prompt", &format!("orig[1] {NASTY_PS1}> "));
@@ -740,11 +825,21 @@ fn fish_activate_then_deactivate_restores_everything() {
     r.assert_eq("VIRTUAL_ENV_PROMPT", NASTY_NAME);
     r.assert_unset("PYTHONHOME");
     r.assert_eq("python", &format!("{}/python", bin(&env)));
-    assert_eq!(canonical(r.get("prefix")), canonical(&env_s), "sys.prefix of the env's python\n{}", r.context);
+    assert_eq!(
+        canonical(r.get("prefix")),
+        canonical(&env_s),
+        "sys.prefix of the env's python\n{}",
+        r.context
+    );
     r.assert_eq("child_PYTHONHOME", "<unset>");
     r.assert_eq("child_VIRTUAL_ENV", &env_s);
     // The old prompt still sees the status of the command before it.
-    assert_eq!(strip_ansi(r.get("prompt")), format!("({NASTY_NAME}) orig[1] {NASTY_PS1}> "), "{}", r.context);
+    assert_eq!(
+        strip_ansi(r.get("prompt")),
+        format!("({NASTY_NAME}) orig[1] {NASTY_PS1}> "),
+        "{}",
+        r.context
+    );
     r.assert_eq("active_deactivate", "present");
 
     r.assert_same("after_PATH", "before_PATH");
@@ -763,8 +858,17 @@ fn fish_default_prompt_is_wrapped_and_restored() {
     let env = fx.create_env("plain", None);
     let r = fish_run(&fx, FISH_DEFAULT_PROMPT, &[("VENV", &os(&env))]);
     let before = strip_ansi(r.get("before_prompt"));
-    assert!(!before.is_empty(), "fish's default prompt printed nothing\n{}", r.context);
-    assert_eq!(strip_ansi(r.get("prompt")), format!("(plain) {before}"), "{}", r.context);
+    assert!(
+        !before.is_empty(),
+        "fish's default prompt printed nothing\n{}",
+        r.context
+    );
+    assert_eq!(
+        strip_ansi(r.get("prompt")),
+        format!("(plain) {before}"),
+        "{}",
+        r.context
+    );
     r.assert_same("after_prompt", "before_prompt");
     r.assert_same("after_body", "before_body");
     r.assert_unset("after_PYTHONHOME");
@@ -778,7 +882,12 @@ fn fish_disable_prompt_keeps_prompt() {
     r.assert_eq("disabled_prompt", "orig> ");
     r.assert_eq("disabled_VIRTUAL_ENV", &env.display().to_string());
     r.assert_eq("disabled_after_prompt", "orig> ");
-    assert_eq!(strip_ansi(r.get("empty_flag_prompt")), "(plain) orig> ", "{}", r.context);
+    assert_eq!(
+        strip_ansi(r.get("empty_flag_prompt")),
+        "(plain) orig> ",
+        "{}",
+        r.context
+    );
     r.assert_eq("empty_flag_after_prompt", "orig> ");
 }
 
@@ -787,10 +896,22 @@ fn fish_second_activation_replaces_the_first_and_nondestructive_keeps_deactivate
     let fx = Fixture::new();
     let first = fx.create_env("first", None);
     let second = fx.create_env(NASTY_NAME, None);
-    let r = fish_run(&fx, FISH_REACTIVATE, &[("VENV", &os(&first)), ("VENV2", &os(&second))]);
-    r.assert_eq("PATH", &format!("{}:{}", bin(&second), r.get("before_PATH")));
+    let r = fish_run(
+        &fx,
+        FISH_REACTIVATE,
+        &[("VENV", &os(&first)), ("VENV2", &os(&second))],
+    );
+    r.assert_eq(
+        "PATH",
+        &format!("{}:{}", bin(&second), r.get("before_PATH")),
+    );
     r.assert_eq("VIRTUAL_ENV", &second.display().to_string());
-    assert_eq!(strip_ansi(r.get("prompt")), format!("({NASTY_NAME}) orig> "), "{}", r.context);
+    assert_eq!(
+        strip_ansi(r.get("prompt")),
+        format!("({NASTY_NAME}) orig> "),
+        "{}",
+        r.context
+    );
     r.assert_same("nd_PATH", "before_PATH");
     r.assert_unset("nd_VIRTUAL_ENV");
     r.assert_unset("nd_VIRTUAL_ENV_PROMPT");
@@ -807,7 +928,12 @@ fn fish_custom_prompt_text_with_spaces() {
     let env = fx.create_env("dir-name", Some("my fancy env"));
     let r = fish_run(&fx, FISH_CUSTOM_PROMPT, &[("VENV", &os(&env))]);
     r.assert_eq("VIRTUAL_ENV_PROMPT", "my fancy env");
-    assert_eq!(strip_ansi(r.get("prompt")), "(my fancy env) orig> ", "{}", r.context);
+    assert_eq!(
+        strip_ansi(r.get("prompt")),
+        "(my fancy env) orig> ",
+        "{}",
+        r.context
+    );
     r.assert_eq("after_prompt", "orig> ");
 }
 
@@ -858,7 +984,11 @@ fn tcsh_activate_then_deactivate_restores_everything() {
     s += &csh_var("after_PYTHONHOME", "PYTHONHOME");
     s += &csh_var("after_VIRTUAL_ENV", "VIRTUAL_ENV");
     s += &csh_var("after_VIRTUAL_ENV_PROMPT", "VIRTUAL_ENV_PROMPT");
-    for v in ["_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PROMPT", "_OLD_VIRTUAL_PYTHONHOME"] {
+    for v in [
+        "_OLD_VIRTUAL_PATH",
+        "_OLD_VIRTUAL_PROMPT",
+        "_OLD_VIRTUAL_PYTHONHOME",
+    ] {
         s += &csh_var(&format!("leftover_{v}"), v);
     }
     s += &csh_has_deactivate("after_deactivate");
@@ -868,7 +998,11 @@ fn tcsh_activate_then_deactivate_restores_everything() {
         "tcsh",
         TCSH_ARGS,
         &s,
-        &[("VENV", &os(&env)), ("INIT_PS1", &os(NASTY_PS1)), ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME))],
+        &[
+            ("VENV", &os(&env)),
+            ("INIT_PS1", &os(NASTY_PS1)),
+            ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME)),
+        ],
     );
 
     let env_s = env.display().to_string();
@@ -879,7 +1013,12 @@ fn tcsh_activate_then_deactivate_restores_everything() {
     r.assert_eq("prompt", &format!("({NASTY_NAME}) {NASTY_PS1}"));
     r.assert_unset("PYTHONHOME");
     r.assert_eq("python", &format!("{}/python", bin(&env)));
-    assert_eq!(canonical(r.get("prefix")), canonical(&env_s), "sys.prefix of the env's python\n{}", r.context);
+    assert_eq!(
+        canonical(r.get("prefix")),
+        canonical(&env_s),
+        "sys.prefix of the env's python\n{}",
+        r.context
+    );
     r.assert_eq("child_PYTHONHOME", "<unset>");
     r.assert_eq("pydoc", "python -m pydoc");
     r.assert_eq("active_deactivate", "present");
@@ -889,7 +1028,11 @@ fn tcsh_activate_then_deactivate_restores_everything() {
     r.assert_same("after_PYTHONHOME", "before_PYTHONHOME");
     r.assert_unset("after_VIRTUAL_ENV");
     r.assert_unset("after_VIRTUAL_ENV_PROMPT");
-    for v in ["_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PROMPT", "_OLD_VIRTUAL_PYTHONHOME"] {
+    for v in [
+        "_OLD_VIRTUAL_PATH",
+        "_OLD_VIRTUAL_PROMPT",
+        "_OLD_VIRTUAL_PYTHONHOME",
+    ] {
         r.assert_unset(&format!("leftover_{v}"));
     }
     r.assert_eq("after_deactivate", "absent");
@@ -950,8 +1093,16 @@ fn tcsh_second_activation_replaces_the_first_and_nondestructive_keeps_deactivate
     s += &csh_var("final_prompt", "prompt");
     s += &csh_has_deactivate("final_deactivate");
     s += "printf 'DONE!\\0'\n";
-    let r = fx.run("tcsh", TCSH_ARGS, &s, &[("VENV", &os(&first)), ("VENV2", &os(&second))]);
-    r.assert_eq("PATH", &format!("{}:{}", bin(&second), r.get("before_PATH")));
+    let r = fx.run(
+        "tcsh",
+        TCSH_ARGS,
+        &s,
+        &[("VENV", &os(&first)), ("VENV2", &os(&second))],
+    );
+    r.assert_eq(
+        "PATH",
+        &format!("{}:{}", bin(&second), r.get("before_PATH")),
+    );
     r.assert_eq("VIRTUAL_ENV", &second.display().to_string());
     r.assert_eq("prompt", &format!("({NASTY_NAME}) orig> "));
     r.assert_same("nd_PATH", "before_PATH");
@@ -1023,7 +1174,10 @@ fn nu_str(s: &str) -> String {
 }
 
 fn nu_activate(env: &Path) -> String {
-    format!("overlay use {}\n", nu_str(&env.join("bin/activate.nu").display().to_string()))
+    format!(
+        "overlay use {}\n",
+        nu_str(&env.join("bin/activate.nu").display().to_string())
+    )
 }
 
 fn nu_run(fx: &Fixture, body: &str, vars: &[(&str, &OsString)]) -> Records {
@@ -1064,7 +1218,14 @@ overlay-active after_overlay
 var leftover_state _VENV_ACTIVATE_STATE
 rec DONE ""
 "#;
-    let r = nu_run(&fx, &s, &[("INIT_PS1", &os(NASTY_PS1)), ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME))]);
+    let r = nu_run(
+        &fx,
+        &s,
+        &[
+            ("INIT_PS1", &os(NASTY_PS1)),
+            ("INIT_PYTHONHOME", &os(OTHER_PYTHONHOME)),
+        ],
+    );
     let env_s = env.display().to_string();
     r.assert_eq("before_prompt", &format!("orig {NASTY_PS1}> "));
     r.assert_eq("PATH", &format!("{}:{}", bin(&env), r.get("before_PATH")));
@@ -1073,7 +1234,12 @@ rec DONE ""
     r.assert_unset("PYTHONHOME");
     r.assert_eq("prompt", &format!("({NASTY_NAME}) orig {NASTY_PS1}> "));
     r.assert_eq("python", &format!("{}/python", bin(&env)));
-    assert_eq!(canonical(r.get("prefix")), canonical(&env_s), "sys.prefix of the env's python\n{}", r.context);
+    assert_eq!(
+        canonical(r.get("prefix")),
+        canonical(&env_s),
+        "sys.prefix of the env's python\n{}",
+        r.context
+    );
     r.assert_eq("child_PYTHONHOME", "<unset>");
     r.assert_eq("child_VIRTUAL_ENV", &env_s);
     r.assert_eq("active_overlay", "yes");
@@ -1164,7 +1330,10 @@ rec DONE ""
         nu_activate(&second)
     );
     let r = nu_run(&fx, &s, &[]);
-    r.assert_eq("PATH", &format!("{}:{}", bin(&second), r.get("before_PATH")));
+    r.assert_eq(
+        "PATH",
+        &format!("{}:{}", bin(&second), r.get("before_PATH")),
+    );
     r.assert_eq("VIRTUAL_ENV", &second.display().to_string());
     r.assert_eq("prompt", &format!("({NASTY_NAME}) orig> "));
     r.assert_same("final_PATH", "before_PATH");
@@ -1210,7 +1379,12 @@ fn ps_single_quoted_literals(src: &str) -> Result<Vec<String>, String> {
     Ok(literals)
 }
 
-fn ps_scan(c: &[char], i: &mut usize, close: Option<char>, lits: &mut Vec<String>) -> Result<Option<char>, String> {
+fn ps_scan(
+    c: &[char],
+    i: &mut usize,
+    close: Option<char>,
+    lits: &mut Vec<String>,
+) -> Result<Option<char>, String> {
     let mut stack: Vec<char> = Vec::new();
     while *i < c.len() {
         let ch = c[*i];
@@ -1293,14 +1467,31 @@ fn powershell_script_is_filled_in_and_well_formed() {
     for (name, prompt) in [(NASTY_NAME, None), ("dir-name", Some("my 'fancy' env"))] {
         let env = fx.create_env(name, prompt);
         let text = std::fs::read_to_string(env.join("bin/Activate.ps1")).unwrap();
-        assert!(!text.contains("__VENV_"), "a placeholder was left in Activate.ps1");
-        let literals = ps_single_quoted_literals(&text).unwrap_or_else(|e| panic!("Activate.ps1 for {name:?}: {e}"));
+        assert!(
+            !text.contains("__VENV_"),
+            "a placeholder was left in Activate.ps1"
+        );
+        let literals = ps_single_quoted_literals(&text)
+            .unwrap_or_else(|e| panic!("Activate.ps1 for {name:?}: {e}"));
         let env_s = env.display().to_string();
         let prompt = prompt.unwrap_or(name);
-        assert!(literals.contains(&env_s), "no '...' literal decodes to the env dir {env_s:?}: {literals:?}");
-        assert!(literals.contains(&prompt.to_owned()), "no '...' literal decodes to the prompt {prompt:?}");
-        assert!(literals.contains(&"bin".to_owned()), "no '...' literal for the bin dir");
-        let code: String = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
+        assert!(
+            literals.contains(&env_s),
+            "no '...' literal decodes to the env dir {env_s:?}: {literals:?}"
+        );
+        assert!(
+            literals.contains(&prompt.to_owned()),
+            "no '...' literal decodes to the prompt {prompt:?}"
+        );
+        assert!(
+            literals.contains(&"bin".to_owned()),
+            "no '...' literal for the bin dir"
+        );
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
         for needle in [
             "function global:deactivate",
             "[switch] $NonDestructive",
@@ -1322,8 +1513,17 @@ fn powershell_script_is_filled_in_and_well_formed() {
 fn scripts_have_no_placeholders_left() {
     let fx = Fixture::new();
     let env = fx.create_env(NASTY_NAME, Some("p r o m p t"));
-    for script in ["activate", "activate.fish", "activate.csh", "activate.nu", "Activate.ps1"] {
+    for script in [
+        "activate",
+        "activate.fish",
+        "activate.csh",
+        "activate.nu",
+        "Activate.ps1",
+    ] {
         let text = std::fs::read_to_string(env.join("bin").join(script)).unwrap();
-        assert!(!text.contains("__VENV_"), "bin/{script} still has a placeholder");
+        assert!(
+            !text.contains("__VENV_"),
+            "bin/{script} still has a placeholder"
+        );
     }
 }

@@ -25,7 +25,10 @@ impl Pair {
         for side in ["cpy", "our"] {
             std::fs::create_dir_all(scratch.path().join(side).join("work")).unwrap();
         }
-        Pair { scratch, python: python.to_path_buf() }
+        Pair {
+            scratch,
+            python: python.to_path_buf(),
+        }
     }
     fn work(&self, side: &str) -> PathBuf {
         self.scratch.path().join(side).join("work")
@@ -43,7 +46,10 @@ impl Pair {
         let mut args: Vec<&str> = flags.to_vec();
         args.push("env");
         let theirs = cpython_venv(&self.python, &self.work("cpy"), &args);
-        assert_ok(&theirs, &format!("{} -m venv {flags:?}", self.python.display()));
+        assert_ok(
+            &theirs,
+            &format!("{} -m venv {flags:?}", self.python.display()),
+        );
         let py = self.python.to_str().unwrap();
         let mut ours_args = vec!["-p", py];
         ours_args.extend(ours_only.iter());
@@ -59,16 +65,21 @@ impl Pair {
     /// Every difference between the two environments, empty when they match.
     fn differences(&self, with_pip: bool) -> Vec<String> {
         let (ours, theirs) = (self.env("our"), self.env("cpy"));
-        let mut diffs = diff_trees(&snapshot(&ours), &snapshot(&theirs), &["bin/activate.nu"], &|path: &str| {
-            // Scripts are our own text and pyvenv.cfg names our command; byte-code embeds
-            // the path it was compiled at (the interpreter rewrites it on import, checked
-            // below) and RECORD holds hashes of env-specific launchers (checked below).
-            !(path.starts_with("bin/activate")
-                || path == "bin/Activate.ps1"
-                || path == "pyvenv.cfg"
-                || path.ends_with(".pyc")
-                || path.ends_with("/RECORD"))
-        });
+        let mut diffs = diff_trees(
+            &snapshot(&ours),
+            &snapshot(&theirs),
+            &["bin/activate.nu"],
+            &|path: &str| {
+                // Scripts are our own text and pyvenv.cfg names our command; byte-code embeds
+                // the path it was compiled at (the interpreter rewrites it on import, checked
+                // below) and RECORD holds hashes of env-specific launchers (checked below).
+                !(path.starts_with("bin/activate")
+                    || path == "bin/Activate.ps1"
+                    || path == "pyvenv.cfg"
+                    || path.ends_with(".pyc")
+                    || path.ends_with("/RECORD"))
+            },
+        );
         diffs.extend(self.config_differences());
         let probe = "import sys, site, json, importlib.util; print(json.dumps([sys.prefix, sys.base_prefix, \
                      sys.exec_prefix, site.getsitepackages(), sys.path[1:], \
@@ -78,7 +89,9 @@ impl Pair {
             self.normalise(&python_says(&theirs.join("bin/python"), probe), "cpy"),
         );
         if a != b {
-            diffs.push(format!("interpreter reports differ:\n  ours:   {a}\n  cpython: {b}"));
+            diffs.push(format!(
+                "interpreter reports differ:\n  ours:   {a}\n  cpython: {b}"
+            ));
         }
         if with_pip {
             diffs.extend(record_differences(&ours, &theirs));
@@ -99,11 +112,17 @@ impl Pair {
                 diffs.push("importing pip rewrote its byte-code: the cached .pyc was stale".into());
             }
             let pip = |env: &Path| {
-                let out = std::process::Command::new(env.join("bin/pip")).arg("--version").output().unwrap();
+                let out = std::process::Command::new(env.join("bin/pip"))
+                    .arg("--version")
+                    .output()
+                    .unwrap();
                 assert_ok(&out, "pip --version");
                 stdout(&out)
             };
-            let (a, b) = (self.normalise(&pip(&ours), "our"), self.normalise(&pip(&theirs), "cpy"));
+            let (a, b) = (
+                self.normalise(&pip(&ours), "our"),
+                self.normalise(&pip(&theirs), "cpy"),
+            );
             if a != b {
                 diffs.push(format!("pip --version differs: ours {a:?}, cpython {b:?}"));
             }
@@ -112,12 +131,19 @@ impl Pair {
     }
 
     fn config_differences(&self) -> Vec<String> {
-        let read = |side: &str| self.normalise(&std::fs::read_to_string(self.env(side).join("pyvenv.cfg")).unwrap(), side);
+        let read = |side: &str| {
+            self.normalise(
+                &std::fs::read_to_string(self.env(side).join("pyvenv.cfg")).unwrap(),
+                side,
+            )
+        };
         let (ours, theirs) = (read("our"), read("cpy"));
         let (ol, tl): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
         let key = |l: &str| l.split(" = ").next().unwrap_or("").to_owned();
         let mut diffs = Vec::new();
-        if ol.iter().map(|l| key(l)).collect::<Vec<_>>() != tl.iter().map(|l| key(l)).collect::<Vec<_>>() {
+        if ol.iter().map(|l| key(l)).collect::<Vec<_>>()
+            != tl.iter().map(|l| key(l)).collect::<Vec<_>>()
+        {
             diffs.push(format!("pyvenv.cfg keys differ:\n{ours}\n---\n{theirs}"));
             return diffs;
         }
@@ -128,10 +154,14 @@ impl Pair {
                 let py = format!(" --python {} ", self.python.display());
                 let our_args = a.split_once(&py).map(|x| x.1).unwrap_or("");
                 if their_args != our_args {
-                    diffs.push(format!("pyvenv.cfg command args differ: ours {our_args:?}, cpython {their_args:?}"));
+                    diffs.push(format!(
+                        "pyvenv.cfg command args differ: ours {our_args:?}, cpython {their_args:?}"
+                    ));
                 }
             } else if a != b {
-                diffs.push(format!("pyvenv.cfg line differs: ours {a:?}, cpython {b:?}"));
+                diffs.push(format!(
+                    "pyvenv.cfg line differs: ours {a:?}, cpython {b:?}"
+                ));
             }
         }
         diffs
@@ -139,13 +169,24 @@ impl Pair {
 }
 
 fn pyc_of_main(env: &Path) -> PathBuf {
-    let site = std::fs::read_dir(env.join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    let site = std::fs::read_dir(env.join("lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages");
     let cache = site.join("pip/_internal/cli/__pycache__");
     std::fs::read_dir(&cache)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("main."))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("main.")
+        })
         .expect("main.*.pyc")
 }
 
@@ -153,7 +194,15 @@ fn pyc_of_main(env: &Path) -> PathBuf {
 /// except the launchers in bin, whose recorded hash must match the file.
 fn record_differences(ours: &Path, theirs: &Path) -> Vec<String> {
     let mut diffs = Vec::new();
-    let site_of = |env: &Path| std::fs::read_dir(env.join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    let site_of = |env: &Path| {
+        std::fs::read_dir(env.join("lib"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+            .join("site-packages")
+    };
     let (os, ts) = (site_of(ours), site_of(theirs));
     for entry in std::fs::read_dir(&ts).unwrap() {
         let name = entry.unwrap().file_name();
@@ -173,8 +222,13 @@ fn record_differences(ours: &Path, theirs: &Path) -> Vec<String> {
                 .collect()
         };
         let (mine, real) = (read(&os), read(&ts));
-        if mine.iter().map(|r| &r.0).collect::<Vec<_>>() != real.iter().map(|r| &r.0).collect::<Vec<_>>() {
-            diffs.push(format!("{}: RECORD lists different paths", name.to_string_lossy()));
+        if mine.iter().map(|r| &r.0).collect::<Vec<_>>()
+            != real.iter().map(|r| &r.0).collect::<Vec<_>>()
+        {
+            diffs.push(format!(
+                "{}: RECORD lists different paths",
+                name.to_string_lossy()
+            ));
             continue;
         }
         for (m, r) in mine.iter().zip(&real) {
@@ -197,7 +251,11 @@ fn assert_same(minor: u32, flags: &[&str], with_pip: bool) {
     let pair = Pair::new(&cpython(minor));
     pair.create(flags);
     let diffs = pair.differences(with_pip);
-    assert!(diffs.is_empty(), "3.{minor} {flags:?}:\n{}", diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} {flags:?}:\n{}",
+        diffs.join("\n")
+    );
 }
 
 fn matrix(minor: u32) {
@@ -208,7 +266,13 @@ fn matrix(minor: u32) {
         vec!["--without-pip", "--system-site-packages"],
         vec!["--without-pip", "--prompt", "my prompt's \"name\""],
         vec!["--without-pip", "--prompt", "."],
-        vec!["--without-pip", "--copies", "--system-site-packages", "--prompt", "p"],
+        vec![
+            "--without-pip",
+            "--copies",
+            "--system-site-packages",
+            "--prompt",
+            "p",
+        ],
     ];
     if minor >= 13 {
         combos.push(vec!["--without-pip", "--without-scm-ignore-files"]);
@@ -237,7 +301,10 @@ fn seeded_by_copy_and_by_ensurepip() {
 #[test]
 fn debian_system_python() {
     let python = Path::new("/usr/bin/python3");
-    assert!(python.exists(), "Debian's python3 is missing: apt-get install python3 python3-venv");
+    assert!(
+        python.exists(),
+        "Debian's python3 is missing: apt-get install python3 python3-venv"
+    );
     let pair = Pair::new(python);
     pair.create(&[]);
     let diffs = pair.differences(true);
@@ -255,11 +322,22 @@ fn launchers_for_long_and_spaced_paths() {
         let rel = format!("{name}/env");
         let theirs = cpython_venv(&pair.python, &pair.work("cpy"), &[&rel]);
         assert_ok(&theirs, "python -m venv");
-        let ours = pair.scratch.venv_in(&pair.work("our"), &["-p", pair.python.to_str().unwrap(), &rel]);
+        let ours = pair.scratch.venv_in(
+            &pair.work("our"),
+            &["-p", pair.python.to_str().unwrap(), &rel],
+        );
         assert_ok(&ours, "venv");
-        let read = |side: &str| pair.normalise(&std::fs::read_to_string(pair.work(side).join(&rel).join("bin/pip")).unwrap(), side);
+        let read = |side: &str| {
+            pair.normalise(
+                &std::fs::read_to_string(pair.work(side).join(&rel).join("bin/pip")).unwrap(),
+                side,
+            )
+        };
         assert_eq!(read("our"), read("cpy"), "bin/pip under {name:?}");
-        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip")).arg("--version").output().unwrap();
+        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip"))
+            .arg("--version")
+            .output()
+            .unwrap();
         assert_ok(&out, "pip --version through the launcher");
     }
 }
@@ -279,12 +357,20 @@ fn clear_and_upgrade(minor: u32) {
 
     pair.create(&["--without-pip", "--upgrade"]);
     let diffs = pair.differences(false);
-    assert!(diffs.is_empty(), "3.{minor} --upgrade:\n{}", diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} --upgrade:\n{}",
+        diffs.join("\n")
+    );
 
     // Re-running plain creation over an existing env is allowed and in place.
     pair.create(&["--without-pip", "--prompt", "again"]);
     let diffs = pair.differences(false);
-    assert!(diffs.is_empty(), "3.{minor} re-create:\n{}", diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} re-create:\n{}",
+        diffs.join("\n")
+    );
 }
 
 macro_rules! per_version {

@@ -8,11 +8,25 @@ use std::process::Command;
 use common::*;
 
 fn pyenv_root() -> PathBuf {
-    cpython(12).parent().unwrap().parent().unwrap().parent().unwrap().parent().unwrap().to_path_buf()
+    cpython(12)
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn full_version(minor: u32) -> String {
-    python_says(&cpython(minor), "import platform; print(platform.python_version())").trim().to_owned()
+    python_says(
+        &cpython(minor),
+        "import platform; print(platform.python_version())",
+    )
+    .trim()
+    .to_owned()
 }
 
 fn cfg(env: &Path) -> String {
@@ -20,14 +34,26 @@ fn cfg(env: &Path) -> String {
 }
 
 /// Runs venv with PATH = pyenv's shims + the system dirs, as a pyenv user has it.
-fn venv_with_shims(s: &Scratch, cwd: &Path, pyenv_version: Option<&str>, args: &[&str]) -> std::process::Output {
+fn venv_with_shims(
+    s: &Scratch,
+    cwd: &Path,
+    pyenv_version: Option<&str>,
+    args: &[&str],
+) -> std::process::Output {
     let root = pyenv_root();
     let mut cmd = Command::new(venv_bin());
     cmd.args(args)
         .current_dir(cwd)
         .env("VENV_CACHE_DIR", s.cache())
         .env("PYENV_ROOT", &root)
-        .env("PATH", format!("{}:{}:/usr/bin:/bin", root.join("shims").display(), root.join("bin").display()));
+        .env(
+            "PATH",
+            format!(
+                "{}:{}:/usr/bin:/bin",
+                root.join("shims").display(),
+                root.join("bin").display()
+            ),
+        );
     match pyenv_version {
         Some(v) => cmd.env("PYENV_VERSION", v),
         None => cmd.env_remove("PYENV_VERSION"),
@@ -46,9 +72,17 @@ fn version_requests_find_pyenv_interpreters() {
         let env = format!("env-{request}");
         assert_ok(&s.venv(&["--without-pip", "-p", request, &env]), request);
         let cfg = cfg(&s.path().join(&env));
-        assert!(cfg.contains(&format!("version = {}", full_version(minor))), "{request}: {cfg}");
-        let link = std::fs::read_link(s.path().join(&env).join(format!("bin/python3.{minor}"))).unwrap();
-        assert_eq!(link, cpython(minor), "{request} should run as python3.{minor}");
+        assert!(
+            cfg.contains(&format!("version = {}", full_version(minor))),
+            "{request}: {cfg}"
+        );
+        let link =
+            std::fs::read_link(s.path().join(&env).join(format!("bin/python3.{minor}"))).unwrap();
+        assert_eq!(
+            link,
+            cpython(minor),
+            "{request} should run as python3.{minor}"
+        );
     }
     let exact = full_version(13);
     assert_ok(&s.venv(&["--without-pip", "-p", &exact, "exact"]), &exact);
@@ -59,7 +93,12 @@ fn version_requests_find_pyenv_interpreters() {
 fn command_names_resolve_through_pyenv_shims() {
     let s = Scratch::new();
     // python3.10 is a shim; whatever pyenv's global version is, it must end at 3.10.
-    let out = venv_with_shims(&s, s.path(), None, &["--without-pip", "-p", "python3.10", "env"]);
+    let out = venv_with_shims(
+        &s,
+        s.path(),
+        None,
+        &["--without-pip", "-p", "python3.10", "env"],
+    );
     assert_ok(&out, "-p python3.10");
     assert!(cfg(&s.path().join("env")).contains(&format!("version = {}", full_version(10))));
 }
@@ -77,12 +116,22 @@ fn default_python3_resolves_the_shim_like_python_m_venv_does() {
         .current_dir(s.path())
         .env("PYENV_ROOT", &root)
         .env("PYENV_VERSION", &version)
-        .env("PATH", format!("{}:{}:/usr/bin:/bin", root.join("shims").display(), root.join("bin").display()))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}:/usr/bin:/bin",
+                root.join("shims").display(),
+                root.join("bin").display()
+            ),
+        )
         .output()
         .unwrap();
     assert_ok(&theirs, "python3 -m venv through the shim");
     let (a, b) = (cfg(&s.path().join("ours")), cfg(&s.path().join("theirs")));
-    assert_eq!(a.lines().take(3).collect::<Vec<_>>(), b.lines().take(3).collect::<Vec<_>>());
+    assert_eq!(
+        a.lines().take(3).collect::<Vec<_>>(),
+        b.lines().take(3).collect::<Vec<_>>()
+    );
     for name in ["python", "python3", "python3.10"] {
         assert_eq!(
             std::fs::read_link(s.path().join("ours/bin").join(name)).unwrap(),
@@ -97,7 +146,11 @@ fn python_version_file_selects_the_default() {
     let s = Scratch::new();
     let project = s.path().join("project");
     std::fs::create_dir(&project).unwrap();
-    std::fs::write(project.join(".python-version"), format!("{}\n", full_version(9))).unwrap();
+    std::fs::write(
+        project.join(".python-version"),
+        format!("{}\n", full_version(9)),
+    )
+    .unwrap();
     let out = venv_with_shims(&s, &project, None, &["--without-pip", "env"]);
     assert_ok(&out, "default with .python-version");
     assert!(cfg(&project.join("env")).contains(&format!("version = {}", full_version(9))));
@@ -107,21 +160,48 @@ fn python_version_file_selects_the_default() {
 fn relative_interpreter_path() {
     let s = Scratch::new();
     std::os::unix::fs::symlink(cpython(11).parent().unwrap(), s.path().join("pybin")).unwrap();
-    assert_ok(&s.venv(&["--without-pip", "-p", "./pybin/python3.11", "env"]), "relative -p");
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", "./pybin/python3.11", "env"]),
+        "relative -p",
+    );
     let link = std::fs::read_link(s.path().join("env/bin/python3.11")).unwrap();
-    assert_eq!(link, s.path().join("pybin/python3.11"), "sys.executable is the absolute invocation path");
+    assert_eq!(
+        link,
+        s.path().join("pybin/python3.11"),
+        "sys.executable is the absolute invocation path"
+    );
 }
 
 #[test]
 fn a_venv_python_as_base_uses_its_base() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["--without-pip", "-p", cpython(12).to_str().unwrap(), "first"]), "first");
+    assert_ok(
+        &s.venv(&[
+            "--without-pip",
+            "-p",
+            cpython(12).to_str().unwrap(),
+            "first",
+        ]),
+        "first",
+    );
     let out = s.venv(&["--without-pip", "-p", "first/bin/python", "second"]);
     assert_ok(&out, "second from first's python");
-    let theirs = cpython_venv(&s.path().join("first/bin/python"), s.path(), &["--without-pip", "third"]);
+    let theirs = cpython_venv(
+        &s.path().join("first/bin/python"),
+        s.path(),
+        &["--without-pip", "third"],
+    );
     assert_ok(&theirs, "python -m venv from a venv python");
-    let strip = |t: String| t.lines().filter(|l| !l.starts_with("command")).collect::<Vec<_>>().join("\n");
-    assert_eq!(strip(cfg(&s.path().join("second"))), strip(cfg(&s.path().join("third"))));
+    let strip = |t: String| {
+        t.lines()
+            .filter(|l| !l.starts_with("command"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(cfg(&s.path().join("second"))),
+        strip(cfg(&s.path().join("third")))
+    );
     assert_eq!(
         std::fs::read_link(s.path().join("second/bin/python3.12")).unwrap(),
         std::fs::read_link(s.path().join("third/bin/python3.12")).unwrap()

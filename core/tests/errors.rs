@@ -11,12 +11,19 @@ use common::*;
 
 /// Asserts a failed run with exactly one line on stderr containing every `needle`.
 fn assert_one_line_error(out: &Output, needles: &[&str]) {
-    assert!(!out.status.success(), "expected failure, got success; stderr: {}", stderr(out));
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {}",
+        stderr(out)
+    );
     let err = stderr(out);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "expected one line of error, got:\n{err}");
     for needle in needles {
-        assert!(err.contains(needle), "error {err:?} does not mention {needle:?}");
+        assert!(
+            err.contains(needle),
+            "error {err:?} does not mention {needle:?}"
+        );
     }
 }
 
@@ -42,8 +49,14 @@ fn python_that_does_not_exist() {
 fn version_that_is_not_installed_lists_what_was_found() {
     let s = Scratch::new();
     let out = s.venv(&["--without-pip", "-p", "3.99", "env"]);
-    let twelve = python_says(&cpython(12), "import platform; print(platform.python_version())");
-    assert_one_line_error(&out, &["no Python found for `3.99`", "found:", twelve.trim()]);
+    let twelve = python_says(
+        &cpython(12),
+        "import platform; print(platform.python_version())",
+    );
+    assert_one_line_error(
+        &out,
+        &["no Python found for `3.99`", "found:", twelve.trim()],
+    );
     assert!(!s.path().join("env").exists());
 }
 
@@ -58,7 +71,14 @@ fn command_that_is_not_python() {
 #[test]
 fn python_2_is_refused() {
     let s = Scratch::new();
-    let root = cpython(12).parent().unwrap().parent().unwrap().parent().unwrap().to_path_buf();
+    let root = cpython(12)
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let py2 = std::fs::read_dir(&root)
         .unwrap()
         .filter_map(Result::ok)
@@ -74,7 +94,14 @@ fn python_2_is_refused() {
 #[test]
 fn upgrade_with_clear_is_refused() {
     let s = Scratch::new();
-    let out = s.venv(&["--upgrade", "--clear", "--without-pip", "-p", cpython(12).to_str().unwrap(), "env"]);
+    let out = s.venv(&[
+        "--upgrade",
+        "--clear",
+        "--without-pip",
+        "-p",
+        cpython(12).to_str().unwrap(),
+        "env",
+    ]);
     assert_one_line_error(&out, &["--upgrade and --clear"]);
     assert!(!s.path().join("env").exists());
 }
@@ -86,10 +113,22 @@ fn upgrade_of_something_that_is_not_an_env() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("main.py"), "print()").unwrap();
     let before = snapshot(&dir);
-    let out = s.venv(&["--upgrade", "--without-pip", "-p", cpython(12).to_str().unwrap(), "project"]);
+    let out = s.venv(&[
+        "--upgrade",
+        "--without-pip",
+        "-p",
+        cpython(12).to_str().unwrap(),
+        "project",
+    ]);
     assert_one_line_error(&out, &["not a virtual environment", "pyvenv.cfg"]);
     assert_eq!(snapshot(&dir), before);
-    let out = s.venv(&["--upgrade", "--without-pip", "-p", cpython(12).to_str().unwrap(), "missing"]);
+    let out = s.venv(&[
+        "--upgrade",
+        "--without-pip",
+        "-p",
+        cpython(12).to_str().unwrap(),
+        "missing",
+    ]);
     assert_one_line_error(&out, &["not a virtual environment"]);
     assert!(!s.path().join("missing").exists());
 }
@@ -129,11 +168,16 @@ fn parent_not_writable() {
     let cache = s.path().join("cache");
     std::fs::create_dir(&cache).unwrap();
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3".to_owned() } else { cpython(12).display().to_string() };
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3".to_owned()
+    } else {
+        cpython(12).display().to_string()
+    };
     let is_root = rustix_is_root();
     let mut cmd = if is_root {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
         c
     } else {
         Command::new(&bin)
@@ -145,7 +189,10 @@ fn parent_not_writable() {
         .current_dir(s.path())
         .output()
         .expect("run venv as nobody (needs setpriv from util-linux)");
-    assert_one_line_error(&out, &["is not writable", "choose a directory you can write to"]);
+    assert_one_line_error(
+        &out,
+        &["is not writable", "choose a directory you can write to"],
+    );
     assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
 }
 

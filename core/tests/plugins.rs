@@ -14,8 +14,14 @@ use std::time::{Duration, Instant};
 use common::*;
 
 fn plugin(name: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/plugins").join(format!("{name}.wasm"));
-    assert!(path.is_file(), "{} is missing: build the plugins with tools/build-plugins.sh", path.display());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/plugins")
+        .join(format!("{name}.wasm"));
+    assert!(
+        path.is_file(),
+        "{} is missing: build the plugins with tools/build-plugins.sh",
+        path.display()
+    );
     path
 }
 
@@ -35,7 +41,11 @@ fn create(s: &Scratch, args: &[&str]) -> Output {
 /// Asserts a contained failure: non-zero, one line naming plugin and hook and
 /// `cause`, and nothing at ENV_DIR.
 fn assert_contained(s: &Scratch, out: &Output, name: &str, hook: &str, cause: &str) {
-    assert!(!out.status.success(), "{name} should have failed; stderr:\n{}", stderr(out));
+    assert!(
+        !out.status.success(),
+        "{name} should have failed; stderr:\n{}",
+        stderr(out)
+    );
     let err = stderr(out);
     let last = err.lines().last().unwrap_or("");
     assert!(last.starts_with("venv: error:"), "{err}");
@@ -43,8 +53,15 @@ fn assert_contained(s: &Scratch, out: &Output, name: &str, hook: &str, cause: &s
         last.contains(&format!("plugin `{name}`")) && last.contains(hook) && last.contains(cause),
         "error should name `{name}`, `{hook}` and `{cause}`:\n{err}"
     );
-    assert!(!s.path().join("env").exists(), "{name}: environment not rolled back");
-    let staging = std::fs::read_dir(s.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("staging")).count();
+    assert!(
+        !s.path().join("env").exists(),
+        "{name}: environment not rolled back"
+    );
+    let staging = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .count();
     assert_eq!(staging, 0, "{name}: staging dir left behind");
 }
 
@@ -52,21 +69,44 @@ fn assert_contained(s: &Scratch, out: &Output, name: &str, hook: &str, cause: &s
 fn hg_ignore_plugin_serves_mercurial() {
     let s = Scratch::new();
     let hg = plugin("hg-ignore");
-    let out = create(&s, &["--plugin", hg.to_str().unwrap(), "--scm-ignore-files", "git,hg"]);
+    let out = create(
+        &s,
+        &[
+            "--plugin",
+            hg.to_str().unwrap(),
+            "--scm-ignore-files",
+            "git,hg",
+        ],
+    );
     assert_ok(&out, "create with hg-ignore");
     let env = s.path().join("env");
     assert!(env.join(".gitignore").is_file());
-    assert!(std::fs::read_to_string(env.join(".hgignore")).unwrap().contains("venv"));
+    assert!(std::fs::read_to_string(env.join(".hgignore"))
+        .unwrap()
+        .contains("venv"));
     // Real Mercurial: a repository at the env ignores everything in it.
     let hg_bin = which("hg").expect("Mercurial is missing: run tools/install-test-deps.sh");
-    assert_ok(&Command::new(&hg_bin).args(["init", "."]).current_dir(&env).output().unwrap(), "hg init");
-    let status = Command::new(&hg_bin).args(["status"]).current_dir(&env).output().unwrap();
+    assert_ok(
+        &Command::new(&hg_bin)
+            .args(["init", "."])
+            .current_dir(&env)
+            .output()
+            .unwrap(),
+        "hg init",
+    );
+    let status = Command::new(&hg_bin)
+        .args(["status"])
+        .current_dir(&env)
+        .output()
+        .unwrap();
     assert_ok(&status, "hg status");
     assert_eq!(stdout(&status), "", "hg sees files in the env");
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }
 
 #[test]
@@ -75,7 +115,10 @@ fn unserved_scm_is_an_error_before_anything_is_created() {
     let out = create(&s, &["--scm-ignore-files", "git,hg"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("`hg`") && err.contains("available: git"), "{err}");
+    assert!(
+        err.contains("`hg`") && err.contains("available: git"),
+        "{err}"
+    );
     assert!(!s.path().join("env").exists());
 }
 
@@ -84,14 +127,36 @@ fn pip_conf_plugin_configures_the_envs_pip() {
     let s = Scratch::new();
     let pc = plugin("pip-conf");
     let py = py();
-    let out = s.venv(&["-p", &py, "--plugin", pc.to_str().unwrap(), "--plugin-opt", "pip-conf.index-url=https://pypi.example.org/simple", "env"]);
+    let out = s.venv(&[
+        "-p",
+        &py,
+        "--plugin",
+        pc.to_str().unwrap(),
+        "--plugin-opt",
+        "pip-conf.index-url=https://pypi.example.org/simple",
+        "env",
+    ]);
     assert_ok(&out, "create with pip-conf");
-    assert!(stderr(&out).contains("[pip-conf] "), "plugin messages are shown prefixed: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[pip-conf] "),
+        "plugin messages are shown prefixed: {}",
+        stderr(&out)
+    );
     let env = s.path().join("env");
-    assert!(std::fs::read_to_string(env.join("pip.conf")).unwrap().contains("index-url = https://pypi.example.org/simple"));
+    assert!(std::fs::read_to_string(env.join("pip.conf"))
+        .unwrap()
+        .contains("index-url = https://pypi.example.org/simple"));
     // pip reads the env's own pip.conf (its "site" configuration file).
-    let config = Command::new(env.join("bin/pip")).args(["config", "list"]).env_remove("PIP_CONFIG_FILE").output().unwrap();
-    assert!(stdout(&config).contains("global.index-url='https://pypi.example.org/simple'"), "{}", stdout(&config));
+    let config = Command::new(env.join("bin/pip"))
+        .args(["config", "list"])
+        .env_remove("PIP_CONFIG_FILE")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&config).contains("global.index-url='https://pypi.example.org/simple'"),
+        "{}",
+        stdout(&config)
+    );
 }
 
 #[test]
@@ -105,16 +170,26 @@ fn pip_conf_without_its_option_fails_cleanly() {
 fn a_plugin_with_both_hooks_gets_the_context() {
     let s = Scratch::new();
     let both = plugin("both-hooks");
-    let out = create(&s, &[
-        "--plugin", both.to_str().unwrap(),
-        "--scm-ignore-files", "bzr",
-        "--prompt", "my prompt",
-        "--plugin-opt", "both-hooks.colour=blue",
-    ]);
+    let out = create(
+        &s,
+        &[
+            "--plugin",
+            both.to_str().unwrap(),
+            "--scm-ignore-files",
+            "bzr",
+            "--prompt",
+            "my prompt",
+            "--plugin-opt",
+            "both-hooks.colour=blue",
+        ],
+    );
     assert_ok(&out, "create with both-hooks");
     let env = s.path().join("env");
     assert!(env.join(".bzrignore").is_file());
-    assert!(!env.join(".gitignore").exists(), "--scm-ignore-files bzr replaces the default");
+    assert!(
+        !env.join(".gitignore").exists(),
+        "--scm-ignore-files bzr replaces the default"
+    );
     let text = std::fs::read_to_string(env.join("both-hooks.txt")).unwrap();
     for needle in ["env", "my prompt", "3.12", "colour", "blue"] {
         assert!(text.contains(needle), "context lacks {needle:?}:\n{text}");
@@ -127,7 +202,10 @@ fn plugin_runs_after_activation_scripts_and_sees_the_final_path() {
     let both = plugin("both-hooks");
     assert_ok(&create(&s, &["--plugin", both.to_str().unwrap()]), "create");
     let text = std::fs::read_to_string(s.path().join("env/both-hooks.txt")).unwrap();
-    assert!(text.contains(s.path().join("env").to_str().unwrap()), "{text}");
+    assert!(
+        text.contains(s.path().join("env").to_str().unwrap()),
+        "{text}"
+    );
 }
 
 #[test]
@@ -142,7 +220,10 @@ fn escapes_from_the_sandbox_are_denied() {
         let s = Scratch::new();
         let out = create(&s, &["--plugin", plugin(name).to_str().unwrap()]);
         assert_contained(&s, &out, name, "post-setup", cause);
-        assert!(!s.path().join("outside-evil.txt").exists(), "{name} wrote outside the env");
+        assert!(
+            !s.path().join("outside-evil.txt").exists(),
+            "{name} wrote outside the env"
+        );
     }
 }
 
@@ -155,18 +236,27 @@ fn runaway_plugins_hit_their_limits() {
         ("evil-print", &["--plugin-output", "64"][..], "output limit"),
     ] {
         let s = Scratch::new();
-        let mut args = vec!["--plugin", plugin(name).to_str().unwrap().to_owned().leak() as &str];
+        let mut args = vec![
+            "--plugin",
+            plugin(name).to_str().unwrap().to_owned().leak() as &str,
+        ];
         args.extend_from_slice(flags);
         let started = Instant::now();
         let out = create(&s, &args);
-        assert!(started.elapsed() < Duration::from_secs(20), "{name} was not stopped in time");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{name} was not stopped in time"
+        );
         assert_contained(&s, &out, name, "post-setup", cause);
     }
 }
 
 #[test]
 fn panics_and_errors_are_reported() {
-    for (name, cause) in [("evil-panic", "panicked"), ("evil-error", "this plugin always fails")] {
+    for (name, cause) in [
+        ("evil-panic", "panicked"),
+        ("evil-error", "this plugin always fails"),
+    ] {
         let s = Scratch::new();
         let out = create(&s, &["--plugin", plugin(name).to_str().unwrap()]);
         assert_contained(&s, &out, name, "post-setup", cause);
@@ -179,24 +269,55 @@ fn a_component_outside_our_worlds_is_refused_up_front() {
     let out = create(&s, &["--plugin", plugin("not-a-plugin").to_str().unwrap()]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("`not-a-plugin`") && err.contains("does not match venv's plugin worlds"), "{err}");
+    assert!(
+        err.contains("`not-a-plugin`") && err.contains("does not match venv's plugin worlds"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!s.path().join("env").exists());
 
     let junk = s.path().join("junk.wasm");
     std::fs::write(&junk, b"not wasm at all").unwrap();
     let out = create(&s, &["--plugin", junk.to_str().unwrap()]);
-    assert!(stderr(&out).contains("not a valid WebAssembly component"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a valid WebAssembly component"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn plugin_flag_mistakes_are_usage_errors() {
     let s = Scratch::new();
     let both = plugin("both-hooks");
-    let out = create(&s, &["--plugin", both.to_str().unwrap(), "--plugin-grant", "both-hooks=fly"]);
-    assert!(stderr(&out).contains("unknown grant `fly`"), "{}", stderr(&out));
-    let out = create(&s, &["--plugin", both.to_str().unwrap(), "--plugin-opt", "both-hook.x=1"]);
-    assert!(stderr(&out).contains("no plugin named `both-hook`"), "{}", stderr(&out));
+    let out = create(
+        &s,
+        &[
+            "--plugin",
+            both.to_str().unwrap(),
+            "--plugin-grant",
+            "both-hooks=fly",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("unknown grant `fly`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = create(
+        &s,
+        &[
+            "--plugin",
+            both.to_str().unwrap(),
+            "--plugin-opt",
+            "both-hook.x=1",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("no plugin named `both-hook`"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!s.path().join("env").exists());
 }
 
@@ -204,20 +325,45 @@ fn plugin_flag_mistakes_are_usage_errors() {
 fn compiled_code_is_cached_and_a_tampered_entry_is_not_trusted() {
     let s = Scratch::new();
     let hg = plugin("hg-ignore");
-    let args = ["-v", "--plugin", hg.to_str().unwrap(), "--scm-ignore-files", "hg"];
+    let args = [
+        "-v",
+        "--plugin",
+        hg.to_str().unwrap(),
+        "--scm-ignore-files",
+        "hg",
+    ];
     let first = create(&s, &args);
     assert_ok(&first, "first");
-    assert!(stderr(&first).contains("plugin `hg-ignore` compiled"), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("plugin `hg-ignore` compiled"),
+        "{}",
+        stderr(&first)
+    );
     std::fs::remove_dir_all(s.path().join("env")).unwrap();
     let second = create(&s, &args);
     assert_ok(&second, "second");
-    assert!(stderr(&second).contains("plugin `hg-ignore` loaded from cache"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("plugin `hg-ignore` loaded from cache"),
+        "{}",
+        stderr(&second)
+    );
 
     let dir = s.cache().join("plugins");
-    let entry = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+    let entry = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777, 0o600);
-    assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
 
     // Garbage in the entry: recompiled, and the creation works.
     std::fs::write(&entry, b"tampered").unwrap();
@@ -225,12 +371,20 @@ fn compiled_code_is_cached_and_a_tampered_entry_is_not_trusted() {
     std::fs::remove_dir_all(s.path().join("env")).unwrap();
     let third = create(&s, &args);
     assert_ok(&third, "after tampering");
-    assert!(stderr(&third).contains("plugin `hg-ignore` compiled"), "{}", stderr(&third));
+    assert!(
+        stderr(&third).contains("plugin `hg-ignore` compiled"),
+        "{}",
+        stderr(&third)
+    );
 
     // A valid entry that others could have written is not loaded either.
     std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o666)).unwrap();
     std::fs::remove_dir_all(s.path().join("env")).unwrap();
     let fourth = create(&s, &args);
     assert_ok(&fourth, "group-writable entry");
-    assert!(stderr(&fourth).contains("plugin `hg-ignore` compiled"), "{}", stderr(&fourth));
+    assert!(
+        stderr(&fourth).contains("plugin `hg-ignore` compiled"),
+        "{}",
+        stderr(&fourth)
+    );
 }

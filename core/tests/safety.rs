@@ -33,13 +33,20 @@ fn planted_bin_symlink_blocks_upgrade_and_clear_deletes_only_the_link() {
     std::os::unix::fs::symlink(&out_dir, env.join("bin")).unwrap();
 
     let out = s.venv(&["--upgrade", "--without-pip", "-p", &py(), "env"]);
-    assert!(!out.status.success(), "upgrade through a planted bin link must fail");
+    assert!(
+        !out.status.success(),
+        "upgrade through a planted bin link must fail"
+    );
     assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
     assert_eq!(snapshot(&out_dir), before, "upgrade wrote outside the env");
 
     let out = s.venv(&["--clear", "--without-pip", "-p", &py(), "env"]);
     assert_ok(&out, "clear");
-    assert_eq!(snapshot(&out_dir), before, "clear touched the link's target");
+    assert_eq!(
+        snapshot(&out_dir),
+        before,
+        "clear touched the link's target"
+    );
     assert!(std::fs::symlink_metadata(env.join("bin")).unwrap().is_dir());
 }
 
@@ -52,13 +59,19 @@ fn planted_lib_link_to_root_is_never_written_through() {
     std::os::unix::fs::symlink("/", env.join("lib")).unwrap();
     let out = s.venv(&["--upgrade", "--without-pip", "-p", &py(), "env"]);
     assert!(!out.status.success());
-    assert!(!Path::new("/python3.12").exists(), "upgrade created /python3.12");
+    assert!(
+        !Path::new("/python3.12").exists(),
+        "upgrade created /python3.12"
+    );
 
     // --clear with `lib` pointing at a directory full of files: only the link goes.
     let (out_dir, before) = outside(&s);
     std::fs::remove_file(env.join("lib")).unwrap();
     std::os::unix::fs::symlink(&out_dir, env.join("lib")).unwrap();
-    assert_ok(&s.venv(&["--clear", "--without-pip", "-p", &py(), "env"]), "clear");
+    assert_ok(
+        &s.venv(&["--clear", "--without-pip", "-p", &py(), "env"]),
+        "clear",
+    );
     assert_eq!(snapshot(&out_dir), before);
 }
 
@@ -91,25 +104,51 @@ fn planted_file_links_are_replaced_not_written_through() {
 
     let out = s.venv(&["--copies", "--without-pip", "-p", &py(), "env"]);
     assert_ok(&out, "re-create with --copies");
-    assert_eq!(snapshot(&out_dir), before, "a planted link was written through");
-    assert!(std::fs::symlink_metadata(env.join("bin/python3.12")).unwrap().is_file());
-    assert!(std::fs::read_to_string(env.join("pyvenv.cfg")).unwrap().starts_with("home = "));
+    assert_eq!(
+        snapshot(&out_dir),
+        before,
+        "a planted link was written through"
+    );
+    assert!(std::fs::symlink_metadata(env.join("bin/python3.12"))
+        .unwrap()
+        .is_file());
+    assert!(std::fs::read_to_string(env.join("pyvenv.cfg"))
+        .unwrap()
+        .starts_with("home = "));
 }
 
 #[test]
 fn upgrade_repoints_the_interpreter_link_after_the_base_moved() {
     let s = Scratch::new();
     let old = copy_of_cpython(12, &s.path().join("old"));
-    assert_ok(&s.venv(&["--without-pip", "-p", old.to_str().unwrap(), "env"]), "create");
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", old.to_str().unwrap(), "env"]),
+        "create",
+    );
     let new = copy_of_cpython(12, &s.path().join("new"));
-    assert_ok(&s.venv(&["--upgrade", "--without-pip", "-p", new.to_str().unwrap(), "env"]), "upgrade");
+    assert_ok(
+        &s.venv(&[
+            "--upgrade",
+            "--without-pip",
+            "-p",
+            new.to_str().unwrap(),
+            "env",
+        ]),
+        "upgrade",
+    );
     let env = s.path().join("env");
     assert_eq!(std::fs::read_link(env.join("bin/python3.12")).unwrap(), new);
     let cfg = std::fs::read_to_string(env.join("pyvenv.cfg")).unwrap();
-    assert!(cfg.contains(&format!("home = {}", new.parent().unwrap().display())), "{cfg}");
+    assert!(
+        cfg.contains(&format!("home = {}", new.parent().unwrap().display())),
+        "{cfg}"
+    );
     assert!(cfg.contains("--upgrade"), "{cfg}");
     std::fs::remove_dir_all(s.path().join("old")).unwrap();
-    let base = python_says(&env.join("bin/python"), "import sys; print(sys.base_prefix)");
+    let base = python_says(
+        &env.join("bin/python"),
+        "import sys; print(sys.base_prefix)",
+    );
     assert_eq!(base.trim(), s.path().join("new").to_str().unwrap());
 }
 
@@ -131,7 +170,10 @@ fn failed_step_leaves_nothing_at_env_dir() {
     let out = s.venv(&["-p", python.to_str().unwrap(), "env"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("setup_pip") && err.contains("is not a wheel"), "{err}");
+    assert!(
+        err.contains("setup_pip") && err.contains("is not a wheel"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!s.path().join("env").exists());
     let leftovers: Vec<_> = std::fs::read_dir(s.path())
@@ -193,12 +235,26 @@ fn concurrent_creators_share_the_cache() {
         assert!(c.wait().unwrap().success());
     }
     for i in 0..8 {
-        let out = python_says(&s.path().join(format!("env{i}/bin/python")), "import sys; print(sys.prefix)");
-        assert_eq!(out.trim(), s.path().join(format!("env{i}")).to_str().unwrap());
+        let out = python_says(
+            &s.path().join(format!("env{i}/bin/python")),
+            "import sys; print(sys.prefix)",
+        );
+        assert_eq!(
+            out.trim(),
+            s.path().join(format!("env{i}")).to_str().unwrap()
+        );
     }
-    let entries: Vec<_> = std::fs::read_dir(s.cache().join("interpreters")).unwrap().filter_map(Result::ok).collect();
-    assert_eq!(entries.len(), 1, "one interpreter, one cache entry (no temp files left)");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(entries[0].path()).unwrap()).unwrap();
+    let entries: Vec<_> = std::fs::read_dir(s.cache().join("interpreters"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(
+        entries.len(),
+        1,
+        "one interpreter, one cache entry (no temp files left)"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(entries[0].path()).unwrap()).unwrap();
     assert_eq!(json["version"][1], 12);
 }
 
@@ -208,27 +264,64 @@ fn cached_creation_runs_no_python() {
     // A wrapper that logs every run of the base interpreter.
     let log = s.path().join("runs.log");
     let wrapper = s.path().join("python3.12");
-    std::fs::write(&wrapper, format!("#!/bin/sh\necho run >> '{}'\nexec '{}' \"$@\"\n", log.display(), py())).unwrap();
-    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    assert_ok(&s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "one"]), "first");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho run >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            py()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "one"]),
+        "first",
+    );
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
-    assert_ok(&s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "two"]), "second");
-    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1, "second creation ran Python");
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "two"]),
+        "second",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().lines().count(),
+        1,
+        "second creation ran Python"
+    );
     // A corrupt entry is ignored and rewritten, never trusted.
     for e in std::fs::read_dir(s.cache().join("interpreters")).unwrap() {
         std::fs::write(e.unwrap().path(), "{not json").unwrap();
     }
-    assert_ok(&s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "three"]), "third");
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", wrapper.to_str().unwrap(), "three"]),
+        "third",
+    );
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
     // --no-cache always asks.
-    assert_ok(&s.venv(&["--no-cache", "--without-pip", "-p", wrapper.to_str().unwrap(), "four"]), "fourth");
+    assert_ok(
+        &s.venv(&[
+            "--no-cache",
+            "--without-pip",
+            "-p",
+            wrapper.to_str().unwrap(),
+            "four",
+        ]),
+        "fourth",
+    );
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 3);
 }
 
 #[test]
 fn same_new_dir_raced_by_two_creators_yields_one_env() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["--without-pip", "-p", &py(), "warm"]), "warm the cache");
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", &py(), "warm"]),
+        "warm the cache",
+    );
     let spawn = || {
         std::process::Command::new(venv_bin())
             .args(["--without-pip", "-p", &py(), "env"])
@@ -243,6 +336,10 @@ fn same_new_dir_raced_by_two_creators_yields_one_env() {
     assert!(a.status.success() || b.status.success());
     let env = s.path().join("env");
     assert!(env.join("pyvenv.cfg").is_file() && env.join("bin/activate").is_file());
-    let staging = std::fs::read_dir(s.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("staging")).count();
+    let staging = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .count();
     assert_eq!(staging, 0);
 }

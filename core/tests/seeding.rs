@@ -10,11 +10,22 @@ use std::process::Command;
 use common::*;
 
 fn run(program: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(program).args(args).env_remove("PYTHONPATH").env("PIP_DISABLE_PIP_VERSION_CHECK", "1").output().unwrap()
+    Command::new(program)
+        .args(args)
+        .env_remove("PYTHONPATH")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .output()
+        .unwrap()
 }
 
 fn site_packages(env: &Path) -> PathBuf {
-    std::fs::read_dir(env.join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages")
+    std::fs::read_dir(env.join("lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages")
 }
 
 /// Checks every RECORD row with a hash against the file on disk.
@@ -34,7 +45,11 @@ fn assert_records_hold(env: &Path) {
             assert!(file.exists(), "RECORD names {path}, which is missing");
             if !hash.is_empty() {
                 let bytes = std::fs::read(&file).unwrap();
-                assert_eq!(hash, venv::seed::entry::record_hash(&bytes), "hash of {path}");
+                assert_eq!(
+                    hash,
+                    venv::seed::entry::record_hash(&bytes),
+                    "hash of {path}"
+                );
                 assert_eq!(size, bytes.len().to_string(), "size of {path}");
                 checked += 1;
             }
@@ -45,14 +60,27 @@ fn assert_records_hold(env: &Path) {
 
 /// The newest bundled pip wheel on the machine (3.13's), to upgrade to offline.
 fn newer_pip_wheel() -> PathBuf {
-    let dir = cpython(13).parent().unwrap().parent().unwrap().join("lib/python3.13/ensurepip/_bundled");
-    std::fs::read_dir(&dir).unwrap().filter_map(Result::ok).map(|e| e.path()).find(|p| p.to_string_lossy().contains("pip-")).unwrap()
+    let dir = cpython(13)
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("lib/python3.13/ensurepip/_bundled");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("pip-"))
+        .unwrap()
 }
 
 #[test]
 fn pip_works_in_a_natively_seeded_env() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["-p", cpython(12).to_str().unwrap(), "env"]), "create");
+    assert_ok(
+        &s.venv(&["-p", cpython(12).to_str().unwrap(), "env"]),
+        "create",
+    );
     let env = s.path().join("env");
     assert_records_hold(&env);
     let pip = env.join("bin/pip");
@@ -60,9 +88,18 @@ fn pip_works_in_a_natively_seeded_env() {
     assert_ok(&list, "pip list");
     assert!(stdout(&list).starts_with("pip=="), "{}", stdout(&list));
     assert_ok(&run(&pip, &["check"]), "pip check");
-    let wheel = write_wheel(s.path(), "def greet():\n    return 'hello from the wheel'\n");
-    assert_ok(&run(&pip, &["install", "--no-index", wheel.to_str().unwrap()]), "pip install local wheel");
-    let said = python_says(&env.join("bin/python"), "import hello_venv; print(hello_venv.greet())");
+    let wheel = write_wheel(
+        s.path(),
+        "def greet():\n    return 'hello from the wheel'\n",
+    );
+    assert_ok(
+        &run(&pip, &["install", "--no-index", wheel.to_str().unwrap()]),
+        "pip install local wheel",
+    );
+    let said = python_says(
+        &env.join("bin/python"),
+        "import hello_venv; print(hello_venv.greet())",
+    );
     assert_eq!(said.trim(), "hello from the wheel");
     let show = run(&pip, &["show", "-f", "pip"]);
     assert_ok(&show, "pip show");
@@ -72,14 +109,23 @@ fn pip_works_in_a_natively_seeded_env() {
 #[test]
 fn uninstalling_pip_removes_every_file_it_installed() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["-p", cpython(12).to_str().unwrap(), "env"]), "create");
+    assert_ok(
+        &s.venv(&["-p", cpython(12).to_str().unwrap(), "env"]),
+        "create",
+    );
     let env = s.path().join("env");
-    let out = run(&env.join("bin/python"), &["-m", "pip", "uninstall", "-y", "pip"]);
+    let out = run(
+        &env.join("bin/python"),
+        &["-m", "pip", "uninstall", "-y", "pip"],
+    );
     assert_ok(&out, "pip uninstall -y pip");
     let left: Vec<_> = walk_files(&site_packages(&env));
     assert!(left.is_empty(), "left in site-packages: {left:?}");
     for script in ["pip", "pip3", "pip3.12"] {
-        assert!(!env.join("bin").join(script).exists(), "bin/{script} left behind");
+        assert!(
+            !env.join("bin").join(script).exists(),
+            "bin/{script} left behind"
+        );
     }
 }
 
@@ -102,13 +148,20 @@ fn assert_cache_intact(cache: &Path) {
     let mut entries = 0;
     for e in std::fs::read_dir(&seed).unwrap() {
         let dir = e.unwrap().path();
-        let Ok(json) = std::fs::read(dir.join("entry.json")) else { continue };
+        let Ok(json) = std::fs::read(dir.join("entry.json")) else {
+            continue;
+        };
         entries += 1;
         let meta: venv::seed::entry::EntryMeta = serde_json::from_slice(&json).unwrap();
         for f in meta.files.iter().chain(&meta.compiled) {
             let bytes = std::fs::read(dir.join("site-packages").join(&f.path))
                 .unwrap_or_else(|e| panic!("cache file {} gone: {e}", f.path));
-            assert_eq!(venv::seed::entry::record_hash(&bytes), f.hash, "cache file {} changed", f.path);
+            assert_eq!(
+                venv::seed::entry::record_hash(&bytes),
+                f.hash,
+                "cache file {} changed",
+                f.path
+            );
         }
     }
     assert!(entries > 0, "no cache entry under {}", seed.display());
@@ -119,18 +172,43 @@ fn upgrade_or_uninstall_in_one_env_never_changes_the_cache_or_another_env() {
     let s = Scratch::new();
     let py = cpython(12);
     for env in ["a", "b", "c"] {
-        assert_ok(&s.venv(&["--link-mode", "hardlink", "-p", py.to_str().unwrap(), env]), env);
+        assert_ok(
+            &s.venv(&["--link-mode", "hardlink", "-p", py.to_str().unwrap(), env]),
+            env,
+        );
     }
     // The files really are shared with the cache (otherwise this test proves nothing).
     let shared = site_packages(&s.path().join("c")).join("pip/__init__.py");
-    assert!(std::fs::metadata(&shared).unwrap().nlink() >= 4, "expected hard links");
+    assert!(
+        std::fs::metadata(&shared).unwrap().nlink() >= 4,
+        "expected hard links"
+    );
 
     let a = s.path().join("a");
-    let up = run(&a.join("bin/python"), &["-m", "pip", "install", "--no-index", "--upgrade", newer_pip_wheel().to_str().unwrap()]);
+    let up = run(
+        &a.join("bin/python"),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--upgrade",
+            newer_pip_wheel().to_str().unwrap(),
+        ],
+    );
     assert_ok(&up, "pip install --upgrade pip in a");
-    assert!(stdout(&run(&a.join("bin/pip"), &["--version"])).contains("pip 24."), "a was not upgraded");
+    assert!(
+        stdout(&run(&a.join("bin/pip"), &["--version"])).contains("pip 24."),
+        "a was not upgraded"
+    );
     let b = s.path().join("b");
-    assert_ok(&run(&b.join("bin/python"), &["-m", "pip", "uninstall", "-y", "pip"]), "uninstall in b");
+    assert_ok(
+        &run(
+            &b.join("bin/python"),
+            &["-m", "pip", "uninstall", "-y", "pip"],
+        ),
+        "uninstall in b",
+    );
 
     assert_cache_intact(&s.cache());
     let c = s.path().join("c");
@@ -171,9 +249,23 @@ fn concurrent_creators_build_one_cache_entry() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "digests")
         .collect();
-    assert_eq!(names.iter().filter(|n| n.starts_with("pip-")).count(), 1, "{names:?}");
-    assert_eq!(names.iter().filter(|n| n.starts_with("setuptools-")).count(), 1, "{names:?}");
-    assert!(!names.iter().any(|n| n.starts_with(".tmp")), "half-built entries left: {names:?}");
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("pip-")).count(),
+        1,
+        "{names:?}"
+    );
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.starts_with("setuptools-"))
+            .count(),
+        1,
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.starts_with(".tmp")),
+        "half-built entries left: {names:?}"
+    );
     assert_cache_intact(&s.cache());
 }
 
@@ -183,7 +275,10 @@ fn every_link_mode_gives_a_working_env() {
     let py = cpython(13);
     for mode in ["auto", "hardlink", "copy", "clone", "symlink"] {
         let env = format!("env-{mode}");
-        assert_ok(&s.venv(&["--link-mode", mode, "-p", py.to_str().unwrap(), &env]), mode);
+        assert_ok(
+            &s.venv(&["--link-mode", mode, "-p", py.to_str().unwrap(), &env]),
+            mode,
+        );
         let env = s.path().join(env);
         assert_records_hold(&env);
         assert_ok(&run(&env.join("bin/pip"), &["--version"]), mode);
@@ -201,7 +296,10 @@ fn every_link_mode_gives_a_working_env() {
 #[test]
 fn no_cache_leaves_no_cache_behind() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["--no-cache", "-p", cpython(12).to_str().unwrap(), "env"]), "create --no-cache");
+    assert_ok(
+        &s.venv(&["--no-cache", "-p", cpython(12).to_str().unwrap(), "env"]),
+        "create --no-cache",
+    );
     assert!(!s.cache().exists());
     assert_records_hold(&s.path().join("env"));
 }
@@ -214,7 +312,10 @@ fn damaged_base_without_its_wheels_gives_a_clear_error() {
     let out = s.venv(&["-p", python.to_str().unwrap(), "env"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("missing the wheels") && err.contains("--without-pip"), "{err}");
+    assert!(
+        err.contains("missing the wheels") && err.contains("--without-pip"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1);
     assert!(!s.path().join("env").exists());
 }
@@ -222,7 +323,16 @@ fn damaged_base_without_its_wheels_gives_a_clear_error() {
 #[test]
 fn ensurepip_seeder_still_works() {
     let s = Scratch::new();
-    assert_ok(&s.venv(&["--seeder", "ensurepip", "-p", cpython(12).to_str().unwrap(), "env"]), "create");
+    assert_ok(
+        &s.venv(&[
+            "--seeder",
+            "ensurepip",
+            "-p",
+            cpython(12).to_str().unwrap(),
+            "env",
+        ]),
+        "create",
+    );
     assert_records_hold(&s.path().join("env"));
 }
 
@@ -232,7 +342,14 @@ fn upgrade_deps_streams_pips_output() {
     let out = s.venv(&["--upgrade-deps", "-p", cpython(12).to_str().unwrap(), "env"]);
     assert_ok(&out, "--upgrade-deps (needs the package index)");
     let err = stderr(&out);
-    assert!(err.contains("Successfully installed pip") || err.contains("Requirement already satisfied: pip"), "{err}");
+    assert!(
+        err.contains("Successfully installed pip")
+            || err.contains("Requirement already satisfied: pip"),
+        "{err}"
+    );
     let version = stdout(&run(&s.path().join("env/bin/pip"), &["--version"]));
-    assert!(!version.starts_with("pip 23.2.1"), "pip was not upgraded: {version}");
+    assert!(
+        !version.starts_with("pip 23.2.1"),
+        "pip was not upgraded: {version}"
+    );
 }

@@ -43,7 +43,11 @@ pub struct Options {
 
 impl Options {
     pub fn cli_defaults() -> Options {
-        Options { symlinks: true, with_pip: true, ..Options::default() }
+        Options {
+            symlinks: true,
+            with_pip: true,
+            ..Options::default()
+        }
     }
 }
 
@@ -88,14 +92,17 @@ pub struct Context {
 impl Context {
     /// The path of `abs` (inside the env) relative to the env dir, for [`EnvDir`] calls.
     pub fn rel<'a>(&self, abs: &'a Path) -> &'a Path {
-        abs.strip_prefix(&self.env_dir).expect("path inside the environment")
+        abs.strip_prefix(&self.env_dir)
+            .expect("path inside the environment")
     }
 
     /// Moves a staged environment to its final path. Steps that run the env's
     /// own Python call this first: scripts pip writes embed the final path.
     pub fn ensure_published(&self) -> Result<(), VenvError> {
         if let Some(staging) = self.staging.borrow_mut().as_mut() {
-            staging.publish().map_err(|e| VenvError::step("publish", &self.env_dir, e))?;
+            staging
+                .publish()
+                .map_err(|e| VenvError::step("publish", &self.env_dir, e))?;
         }
         Ok(())
     }
@@ -104,11 +111,17 @@ impl Context {
     /// directory until published, then ENV_DIR. Plugins get this directory
     /// preopened under the name `env_dir`.
     pub fn host_path(&self) -> PathBuf {
-        self.staging.borrow().as_ref().map_or_else(|| self.env_dir.clone(), Staging::current_path)
+        self.staging
+            .borrow()
+            .as_ref()
+            .map_or_else(|| self.env_dir.clone(), Staging::current_path)
     }
 
     pub fn is_published(&self) -> bool {
-        self.staging.borrow().as_ref().is_none_or(Staging::is_published)
+        self.staging
+            .borrow()
+            .as_ref()
+            .is_none_or(Staging::is_published)
     }
 }
 
@@ -122,7 +135,12 @@ pub trait Steps {
     fn ensure_directories(&mut self, builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
         steps::ensure_directories(builder, ctx)
     }
-    fn create_scm_ignore_file(&mut self, builder: &EnvBuilder, ctx: &Context, scm: &str) -> anyhow::Result<()> {
+    fn create_scm_ignore_file(
+        &mut self,
+        builder: &EnvBuilder,
+        ctx: &Context,
+        scm: &str,
+    ) -> anyhow::Result<()> {
         match scm {
             "git" => steps::create_git_ignore_file(builder, ctx),
             other => anyhow::bail!("no ignore file writer for SCM `{other}`"),
@@ -161,7 +179,11 @@ pub struct EnvBuilder {
 
 impl EnvBuilder {
     pub fn new(options: Options, interpreter: Interpreter) -> EnvBuilder {
-        EnvBuilder { options, interpreter, cache: crate::interpreter::cache::Cache::new(None) }
+        EnvBuilder {
+            options,
+            interpreter,
+            cache: crate::interpreter::cache::Cache::new(None),
+        }
     }
 
     /// Uses `cache` for seeding instead of the default location.
@@ -185,21 +207,37 @@ impl EnvBuilder {
         if env_dir.to_str().is_none() {
             return Err(VenvError::NonUtf8Path { path: env_dir });
         }
-        if env_dir.to_string_lossy().contains(self.interpreter.info.pathsep.as_str()) {
+        if env_dir
+            .to_string_lossy()
+            .contains(self.interpreter.info.pathsep.as_str())
+        {
             return Err(VenvError::PathSeparatorInPath { path: env_dir });
         }
         let info = &self.interpreter.info;
         if opts.with_pip && !info.has_ensurepip {
-            return Err(VenvError::NoEnsurepip { path: self.interpreter.path.clone() });
+            return Err(VenvError::NoEnsurepip {
+                path: self.interpreter.path.clone(),
+            });
         }
         if opts.with_pip && !info.missing_wheels.is_empty() {
-            let missing = info.missing_wheels.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-            return Err(VenvError::MissingWheels { path: self.interpreter.path.clone(), missing });
+            let missing = info
+                .missing_wheels
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(VenvError::MissingWheels {
+                path: self.interpreter.path.clone(),
+                missing,
+            });
         }
         let supported = steps.supported_scm_ignore_files();
         for scm in self.scm_ignore_files() {
             if !supported.contains(&scm) {
-                return Err(VenvError::UnknownScm { scm, supported: supported.join(", ") });
+                return Err(VenvError::UnknownScm {
+                    scm,
+                    supported: supported.join(", "),
+                });
             }
         }
         Ok(())
@@ -223,7 +261,9 @@ impl EnvBuilder {
             Ok(()) => {
                 let staging = ctx.staging.borrow_mut().take();
                 if let Some(staging) = staging {
-                    staging.commit().map_err(|e| VenvError::step("publish", &env_dir, e))?;
+                    staging
+                        .commit()
+                        .map_err(|e| VenvError::step("publish", &env_dir, e))?;
                 }
                 Ok(env_dir)
             }
@@ -238,24 +278,35 @@ impl EnvBuilder {
 
     fn run_steps(&self, ctx: &Context, steps: &mut dyn Steps) -> Result<(), VenvError> {
         let opts = &self.options;
-        let run = |name: &'static str, f: &mut dyn FnMut() -> anyhow::Result<()>| -> Result<(), VenvError> {
+        let run = |name: &'static str,
+                   f: &mut dyn FnMut() -> anyhow::Result<()>|
+         -> Result<(), VenvError> {
             let started = std::time::Instant::now();
             let result = f().map_err(|e| match e.downcast::<VenvError>() {
                 Ok(v) => v,
                 Err(e) => VenvError::step(name, &ctx.env_dir, format!("{e:#}")),
             });
             if opts.verbose {
-                eprintln!("venv: {name} took {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+                eprintln!(
+                    "venv: {name} took {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
             }
             result
         };
-        run("ensure_directories", &mut || steps.ensure_directories(self, ctx))?;
+        run("ensure_directories", &mut || {
+            steps.ensure_directories(self, ctx)
+        })?;
         for scm in &ctx.scm_ignore_files {
-            run("create_scm_ignore_file", &mut || steps.create_scm_ignore_file(self, ctx, scm))?;
+            run("create_scm_ignore_file", &mut || {
+                steps.create_scm_ignore_file(self, ctx, scm)
+            })?;
         }
         // bpo-24875: pip is installed while the config still says no system site-packages.
         ctx.system_site_packages.set(false);
-        run("create_configuration", &mut || steps.create_configuration(self, ctx))?;
+        run("create_configuration", &mut || {
+            steps.create_configuration(self, ctx)
+        })?;
         run("setup_python", &mut || steps.setup_python(self, ctx))?;
         if opts.with_pip {
             run("setup_pip", &mut || steps.setup_pip(self, ctx))?;
@@ -266,17 +317,24 @@ impl EnvBuilder {
         }
         if opts.system_site_packages {
             ctx.system_site_packages.set(true);
-            run("create_configuration", &mut || steps.create_configuration(self, ctx))?;
+            run("create_configuration", &mut || {
+                steps.create_configuration(self, ctx)
+            })?;
         }
         if opts.upgrade_deps {
-            run("upgrade_dependencies", &mut || steps.upgrade_dependencies(self, ctx))?;
+            run("upgrade_dependencies", &mut || {
+                steps.upgrade_dependencies(self, ctx)
+            })?;
         }
         Ok(())
     }
 
     fn context(&self, env_dir: &Path, dir: cap_std::fs::Dir, staging: Staging) -> Context {
         let info = &self.interpreter.info;
-        let env_name = env_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let env_name = env_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let cfg_prompt = match self.options.prompt.as_deref() {
             // bpo-38901 (3.9+): `--prompt .` means the current directory's name.
             Some(".") if info.at_least(9) => Some(
@@ -290,7 +348,10 @@ impl EnvBuilder {
         let executable = info.base_executable.clone();
         let abs_exe = absolute(&executable);
         let python_dir = abs_exe.parent().map(Path::to_path_buf).unwrap_or_default();
-        let python_exe = abs_exe.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let python_exe = abs_exe
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let bin_path = env_dir.join(&info.scheme.scripts);
         let env_exe = bin_path.join(&python_exe);
         let fresh = staging.is_fresh();

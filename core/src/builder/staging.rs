@@ -44,19 +44,29 @@ impl Staging {
     pub fn begin(env_dir: &Path, clear: bool, upgrade: bool) -> Result<(Staging, Dir), VenvError> {
         let (parent_path, final_name) = match (env_dir.parent(), env_dir.file_name()) {
             (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
-            _ => return Err(VenvError::NotADirectory { path: env_dir.to_path_buf() }),
+            _ => {
+                return Err(VenvError::NotADirectory {
+                    path: env_dir.to_path_buf(),
+                })
+            }
         };
         let existing = std::fs::symlink_metadata(env_dir).ok();
         if let Some(meta) = &existing {
             if meta.file_type().is_symlink() {
-                return Err(VenvError::EnvDirIsSymlink { path: env_dir.to_path_buf() });
+                return Err(VenvError::EnvDirIsSymlink {
+                    path: env_dir.to_path_buf(),
+                });
             }
             if !meta.is_dir() {
-                return Err(VenvError::NotADirectory { path: env_dir.to_path_buf() });
+                return Err(VenvError::NotADirectory {
+                    path: env_dir.to_path_buf(),
+                });
             }
         }
         if upgrade && (existing.is_none() || !env_dir.join("pyvenv.cfg").is_file()) {
-            return Err(VenvError::NotAnEnvironment { path: env_dir.to_path_buf() });
+            return Err(VenvError::NotAnEnvironment {
+                path: env_dir.to_path_buf(),
+            });
         }
         let not_writable = |source: io::Error| VenvError::ParentNotWritable {
             path: env_dir.to_path_buf(),
@@ -73,7 +83,10 @@ impl Staging {
             .map_err(cleanup_parents)?;
 
         let entries = match existing {
-            Some(_) => Some(list_names(env_dir).map_err(|e| VenvError::step("ensure_directories", env_dir, e))?),
+            Some(_) => Some(
+                list_names(env_dir)
+                    .map_err(|e| VenvError::step("ensure_directories", env_dir, e))?,
+            ),
             None => None,
         };
         let kind = match entries {
@@ -116,7 +129,9 @@ impl Staging {
                 let _ = dir.dir_metadata().and_then(|_| {
                     staging.parent.set_permissions(
                         &staging.staged_name,
-                        cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(meta.permissions().mode())),
+                        cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(
+                            meta.permissions().mode(),
+                        )),
                     )
                 });
             }
@@ -167,7 +182,10 @@ impl Staging {
                     }
                     let aside = staged_name_for(&self.final_name);
                     self.parent.rename(&self.final_name, &self.parent, &aside)?;
-                    if let Err(e) = self.parent.rename(&self.staged_name, &self.parent, &self.final_name) {
+                    if let Err(e) =
+                        self.parent
+                            .rename(&self.staged_name, &self.parent, &self.final_name)
+                    {
                         let _ = self.parent.rename(&aside, &self.parent, &self.final_name);
                         return Err(e);
                     }
@@ -181,7 +199,14 @@ impl Staging {
     }
 
     fn rename(&self, flags: RenameFlags) -> io::Result<()> {
-        renameat_with(&self.parent, &self.staged_name, &self.parent, &self.final_name, flags).map_err(io::Error::from)
+        renameat_with(
+            &self.parent,
+            &self.staged_name,
+            &self.parent,
+            &self.final_name,
+            flags,
+        )
+        .map_err(io::Error::from)
     }
 
     /// Publishes (if not yet) and removes what was replaced.
@@ -205,7 +230,11 @@ impl Staging {
     fn discard(&mut self) {
         match &self.kind {
             Kind::New => {
-                let name = if self.published { &self.final_name } else { &self.staged_name };
+                let name = if self.published {
+                    &self.final_name
+                } else {
+                    &self.staged_name
+                };
                 let _ = self.parent.remove_dir_all(name);
             }
             Kind::Replace => {
@@ -213,7 +242,9 @@ impl Staging {
                     // Swap back: the old tree returns to ENV_DIR, the new one goes to the staged name.
                     if self.rename(RenameFlags::EXCHANGE).is_err() {
                         let _ = self.parent.remove_dir_all(&self.final_name);
-                        let _ = self.parent.rename(&self.staged_name, &self.parent, &self.final_name);
+                        let _ =
+                            self.parent
+                                .rename(&self.staged_name, &self.parent, &self.final_name);
                         remove_created(&self.created_parents);
                         return;
                     }
@@ -235,7 +266,6 @@ impl Staging {
             }
         }
         remove_created(&self.created_parents);
-        let _ = &self.env_dir;
     }
 }
 
@@ -248,10 +278,16 @@ fn staged_name_for(final_name: &OsStr) -> OsString {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let mut name = OsString::from(".");
     name.push(final_name);
-    name.push(format!(".venv-staging-{}-{n}-{nanos:x}", std::process::id()));
+    name.push(format!(
+        ".venv-staging-{}-{n}-{nanos:x}",
+        std::process::id()
+    ));
     name
 }
 
@@ -287,7 +323,9 @@ fn remove_created(created: &[PathBuf]) {
 }
 
 fn list_names(dir: &Path) -> io::Result<HashSet<OsString>> {
-    std::fs::read_dir(dir)?.map(|e| e.map(|e| e.file_name())).collect()
+    std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect()
 }
 
 fn list_dir_names(dir: &Dir) -> io::Result<HashSet<OsString>> {

@@ -28,12 +28,14 @@ pub fn ensure_directories(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Resul
 /// `.gitignore` that makes git ignore the whole environment (CPython 3.13).
 pub fn create_git_ignore_file(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
     let text = "# Created by venv; see https://docs.python.org/3/library/venv.html\n*\n";
-    ctx.fs.write_file(Path::new(".gitignore"), text.as_bytes(), None)
+    ctx.fs
+        .write_file(Path::new(".gitignore"), text.as_bytes(), None)
 }
 
 pub fn create_configuration(builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
     let text = crate::config::render(&builder.options, ctx, ctx.system_site_packages.get());
-    ctx.fs.write_file(ctx.rel(&ctx.cfg_path), text.as_bytes(), None)
+    ctx.fs
+        .write_file(ctx.rel(&ctx.cfg_path), text.as_bytes(), None)
 }
 
 /// The names CPython adds next to the interpreter: `python`, `python3`, and
@@ -82,7 +84,13 @@ fn is_dangling(ctx: &Context, rel: &Path) -> anyhow::Result<bool> {
 }
 
 /// Makes `rel` a link to `target`, or a copy of the base interpreter.
-fn place(ctx: &Context, symlinks: bool, target: &Path, rel: &Path, is_main: bool) -> anyhow::Result<()> {
+fn place(
+    ctx: &Context,
+    symlinks: bool,
+    target: &Path,
+    rel: &Path,
+    is_main: bool,
+) -> anyhow::Result<()> {
     if symlinks {
         match ctx.fs.entry(rel)? {
             Entry::Missing => return ctx.fs.symlink(target, rel),
@@ -111,7 +119,11 @@ pub fn setup_scripts(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()>
     let bin = ctx.rel(&ctx.bin_path).to_path_buf();
     for template in TEMPLATES {
         let text = replace_variables(template.text, ctx, template.shell);
-        ctx.fs.write_file(&bin.join(template.file_name), text.as_bytes(), Some(SCRIPT_MODE))?;
+        ctx.fs.write_file(
+            &bin.join(template.file_name),
+            text.as_bytes(),
+            Some(SCRIPT_MODE),
+        )?;
     }
     Ok(())
 }

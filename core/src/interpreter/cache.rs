@@ -20,7 +20,9 @@ pub struct Cache {
 impl Cache {
     /// The cache at `dir`, or the default location when `dir` is `None`.
     pub fn new(dir: Option<PathBuf>) -> Cache {
-        Cache { root: dir.or_else(default_dir) }
+        Cache {
+            root: dir.or_else(default_dir),
+        }
     }
 
     pub fn disabled() -> Cache {
@@ -58,11 +60,21 @@ impl Cache {
         if let Ok(real) = std::fs::canonicalize(path) {
             hasher.update(real.as_os_str().as_encoded_bytes());
         }
-        for n in [meta.dev(), meta.ino(), meta.size(), meta.mtime() as u64, meta.mtime_nsec() as u64] {
+        for n in [
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+        ] {
             hasher.update(n.to_le_bytes());
         }
         // A venv's python answers from its pyvenv.cfg: include that file's identity too.
-        if let Some(cfg) = path.parent().and_then(Path::parent).map(|p| p.join("pyvenv.cfg")) {
+        if let Some(cfg) = path
+            .parent()
+            .and_then(Path::parent)
+            .map(|p| p.join("pyvenv.cfg"))
+        {
             if let Ok(m) = std::fs::metadata(cfg) {
                 for n in [m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64] {
                     hasher.update(n.to_le_bytes());
@@ -81,7 +93,9 @@ fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir).join("venv"));
     }
-    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache").join("venv"))
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache").join("venv"))
 }
 
 /// Writes `bytes` to `file` through a private temporary file in the same
@@ -98,5 +112,8 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// `mkdir -p` with mode 0700 for the directories it creates: the cache is per user.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }

@@ -19,7 +19,11 @@ pub enum PythonRequest {
     Default,
     Path(PathBuf),
     Command(String),
-    Version { major: u32, minor: Option<u32>, patch: Option<u32> },
+    Version {
+        major: u32,
+        minor: Option<u32>,
+        patch: Option<u32>,
+    },
 }
 
 impl PythonRequest {
@@ -45,7 +49,11 @@ impl PythonRequest {
             PythonRequest::Default => "python3 (the default)".into(),
             PythonRequest::Path(p) => p.display().to_string(),
             PythonRequest::Command(c) => c.clone(),
-            PythonRequest::Version { major, minor, patch } => {
+            PythonRequest::Version {
+                major,
+                minor,
+                patch,
+            } => {
                 let mut s = major.to_string();
                 for part in [minor, patch].into_iter().flatten() {
                     s.push_str(&format!(".{part}"));
@@ -57,8 +65,14 @@ impl PythonRequest {
 
     fn matches(&self, version: (u32, u32, u32)) -> bool {
         match self {
-            PythonRequest::Version { major, minor, patch } => {
-                version.0 == *major && minor.is_none_or(|m| m == version.1) && patch.is_none_or(|p| p == version.2)
+            PythonRequest::Version {
+                major,
+                minor,
+                patch,
+            } => {
+                version.0 == *major
+                    && minor.is_none_or(|m| m == version.1)
+                    && patch.is_none_or(|p| p == version.2)
             }
             _ => true,
         }
@@ -72,9 +86,19 @@ fn parse_version_request(text: &str) -> Option<PythonRequest> {
     }
     let numbers = parts
         .iter()
-        .map(|p| if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None })
+        .map(|p| {
+            if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().ok()
+            } else {
+                None
+            }
+        })
         .collect::<Option<Vec<u32>>>()?;
-    Some(PythonRequest::Version { major: numbers[0], minor: numbers.get(1).copied(), patch: numbers.get(2).copied() })
+    Some(PythonRequest::Version {
+        major: numbers[0],
+        minor: numbers.get(1).copied(),
+        patch: numbers.get(2).copied(),
+    })
 }
 
 /// Finds the interpreter for `request` and loads its facts (cached).
@@ -87,10 +111,16 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
         PythonRequest::Path(path) => {
             let path = absolute(path);
             if !path.exists() {
-                return Err(VenvError::NotAPython { path, reason: "no such file".into() });
+                return Err(VenvError::NotAPython {
+                    path,
+                    reason: "no such file".into(),
+                });
             }
             if path.is_dir() {
-                return Err(VenvError::NotAPython { path, reason: "it is a directory".into() });
+                return Err(VenvError::NotAPython {
+                    path,
+                    reason: "it is a directory".into(),
+                });
             }
             Interpreter::load(&path, cache)
         }
@@ -106,7 +136,9 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
         }
         PythonRequest::Version { major, minor, .. } => {
             if *major != 3 || minor.is_some_and(|m| m < 8) {
-                return Err(VenvError::UnsupportedRequest { request: request.describe() });
+                return Err(VenvError::UnsupportedRequest {
+                    request: request.describe(),
+                });
             }
             for candidate in version_candidates(request) {
                 if let Ok(interp) = Interpreter::load(&candidate, cache) {
@@ -123,7 +155,14 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
 /// Where a version request looks, in order: PATH (shims excluded), then pyenv's
 /// installed versions, newest first.
 fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
-    let PythonRequest::Version { major, minor, patch } = request else { return Vec::new() };
+    let PythonRequest::Version {
+        major,
+        minor,
+        patch,
+    } = request
+    else {
+        return Vec::new();
+    };
     let mut names = Vec::new();
     if let Some(minor) = minor {
         names.push(format!("python{major}.{minor}"));
@@ -140,9 +179,13 @@ fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
         }
     }
     for (version, prefix) in pyenv::installed_versions() {
-        let wanted = version.0 == *major && minor.is_none_or(|m| m == version.1) && patch.is_none_or(|p| p == version.2);
+        let wanted = version.0 == *major
+            && minor.is_none_or(|m| m == version.1)
+            && patch.is_none_or(|p| p == version.2);
         if wanted {
-            let p = prefix.join("bin").join(format!("python{}.{}", version.0, version.1));
+            let p = prefix
+                .join("bin")
+                .join(format!("python{}.{}", version.0, version.1));
             if is_executable(&p) {
                 out.push(p);
             }
@@ -168,7 +211,11 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
         }
     }
     for (version, prefix) in pyenv::installed_versions() {
-        candidates.push(prefix.join("bin").join(format!("python{}.{}", version.0, version.1)));
+        candidates.push(
+            prefix
+                .join("bin")
+                .join(format!("python{}.{}", version.0, version.1)),
+        );
     }
     for path in candidates {
         if !is_executable(&path) {
@@ -176,18 +223,31 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
         }
         if let Ok(interp) = Interpreter::load(&path, cache) {
             if seen.insert(interp.info.real_executable.clone()) {
-                found.push(format!("{} ({})", interp.info.version_string(), path.display()));
+                found.push(format!(
+                    "{} ({})",
+                    interp.info.version_string(),
+                    path.display()
+                ));
             }
         }
     }
-    let found = if found.is_empty() { "no CPython 3.8+ at all".to_owned() } else { found.join(", ") };
-    VenvError::PythonNotFound { request: request.describe(), found }
+    let found = if found.is_empty() {
+        "no CPython 3.8+ at all".to_owned()
+    } else {
+        found.join(", ")
+    };
+    VenvError::PythonNotFound {
+        request: request.describe(),
+        found,
+    }
 }
 
 fn is_python_name(name: &str) -> bool {
     match name.strip_prefix("python") {
         Some("") | Some("3") => true,
-        Some(rest) => rest.strip_prefix("3.").is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())),
+        Some(rest) => rest
+            .strip_prefix("3.")
+            .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())),
         None => false,
     }
 }
@@ -208,7 +268,10 @@ fn is_executable(path: &Path) -> bool {
 
 /// `command` on PATH, skipping pyenv's shims directory.
 pub(super) fn which_excluding_shims(command: &str) -> Option<PathBuf> {
-    path_dirs().into_iter().map(|d| d.join(command)).find(|p| is_executable(p))
+    path_dirs()
+        .into_iter()
+        .map(|d| d.join(command))
+        .find(|p| is_executable(p))
 }
 
 /// `command` on PATH; a pyenv shim is replaced by the interpreter it would run.
@@ -240,12 +303,46 @@ mod tests {
     #[test]
     fn parses_requests() {
         assert_eq!(R::parse(None), R::Default);
-        assert_eq!(R::parse(Some("3.12")), R::Version { major: 3, minor: Some(12), patch: None });
-        assert_eq!(R::parse(Some("3.12.1")), R::Version { major: 3, minor: Some(12), patch: Some(1) });
-        assert_eq!(R::parse(Some("3")), R::Version { major: 3, minor: None, patch: None });
-        assert_eq!(R::parse(Some("cpython3.11")), R::Version { major: 3, minor: Some(11), patch: None });
-        assert_eq!(R::parse(Some("python3.12")), R::Command("python3.12".into()));
-        assert_eq!(R::parse(Some("./bin/python")), R::Path("./bin/python".into()));
+        assert_eq!(
+            R::parse(Some("3.12")),
+            R::Version {
+                major: 3,
+                minor: Some(12),
+                patch: None
+            }
+        );
+        assert_eq!(
+            R::parse(Some("3.12.1")),
+            R::Version {
+                major: 3,
+                minor: Some(12),
+                patch: Some(1)
+            }
+        );
+        assert_eq!(
+            R::parse(Some("3")),
+            R::Version {
+                major: 3,
+                minor: None,
+                patch: None
+            }
+        );
+        assert_eq!(
+            R::parse(Some("cpython3.11")),
+            R::Version {
+                major: 3,
+                minor: Some(11),
+                patch: None
+            }
+        );
+        assert_eq!(
+            R::parse(Some("python3.12")),
+            R::Command("python3.12".into())
+        );
+        assert_eq!(
+            R::parse(Some("./bin/python")),
+            R::Path("./bin/python".into())
+        );
         assert_eq!(R::parse(Some("3.x")), R::Command("3.x".into()));
     }
 }

@@ -104,13 +104,19 @@ impl Interpreter {
                 info
             }
         };
-        Ok(Interpreter { path: path.to_path_buf(), info })
+        Ok(Interpreter {
+            path: path.to_path_buf(),
+            info,
+        })
     }
 }
 
 /// Runs the query script with `path` and checks the answer is a usable CPython.
 fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
-    let not_python = |reason: String| VenvError::NotAPython { path: path.to_path_buf(), reason };
+    let not_python = |reason: String| VenvError::NotAPython {
+        path: path.to_path_buf(),
+        reason,
+    };
     // -E -s: ignore PYTHON* variables and the user site, as both Python 2 and 3 understand.
     let output = Command::new(path)
         .args(["-E", "-s", "-c", QUERY_SCRIPT])
@@ -119,12 +125,20 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
         .map_err(|e| not_python(format!("cannot run it: {e}")))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no output");
-        return Err(not_python(format!("it exited with {}: {}", output.status, last.trim())));
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no output");
+        return Err(not_python(format!(
+            "it exited with {}: {}",
+            output.status,
+            last.trim()
+        )));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let version: VersionOnly =
-        serde_json::from_str(&text).map_err(|_| not_python("it did not answer the interpreter query".into()))?;
+    let version: VersionOnly = serde_json::from_str(&text)
+        .map_err(|_| not_python("it did not answer the interpreter query".into()))?;
     let (major, minor, patch) = version.version;
     if major != 3 || minor < 8 {
         return Err(VenvError::UnsupportedPython {
@@ -132,10 +146,16 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
             version: format!("{major}.{minor}.{patch}"),
         });
     }
-    let info: InterpreterInfo = serde_json::from_str(&text)
-        .map_err(|e| not_python(format!("its answer to the interpreter query was incomplete: {e}")))?;
+    let info: InterpreterInfo = serde_json::from_str(&text).map_err(|e| {
+        not_python(format!(
+            "its answer to the interpreter query was incomplete: {e}"
+        ))
+    })?;
     if info.implementation != "cpython" {
-        return Err(not_python(format!("it is {}, and venv models CPython's venv", info.implementation)));
+        return Err(not_python(format!(
+            "it is {}, and venv models CPython's venv",
+            info.implementation
+        )));
     }
     Ok(info)
 }

@@ -29,19 +29,27 @@ pub fn is_shim(path: &Path) -> bool {
 
 /// Installed versions as (version, prefix dir), newest first; only numeric CPython names.
 pub fn installed_versions() -> Vec<((u32, u32, u32), PathBuf)> {
-    let Some(root) = root() else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(root.join("versions")) else { return Vec::new() };
+    let Some(root) = root() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(root.join("versions")) else {
+        return Vec::new();
+    };
     let mut found: Vec<_> = entries
         .filter_map(Result::ok)
         .filter_map(|e| Some((parse_version(e.file_name().to_str()?)?, e.path())))
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|e| std::cmp::Reverse(e.0));
     found
 }
 
 fn parse_version(name: &str) -> Option<(u32, u32, u32)> {
     let mut parts = name.split('.');
-    let v = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    let v = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
     parts.next().is_none().then_some(v)
 }
 
@@ -60,7 +68,9 @@ pub fn resolve_shim(command: &str) -> Option<PathBuf> {
             // pyenv accepts a version prefix such as `3.12` and picks the newest match.
             let wanted = format!("{version}.");
             match installed_versions().into_iter().find(|(_, p)| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&wanted))
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&wanted))
             }) {
                 Some((_, p)) => prefix = p,
                 None => continue,
@@ -105,8 +115,16 @@ fn read_version_file(path: &Path) -> Option<Vec<String>> {
 
 fn pyenv_which(command: &str) -> Option<PathBuf> {
     let pyenv = root()?.join("bin").join("pyenv");
-    let program = if pyenv.is_file() { pyenv } else { PathBuf::from("pyenv") };
-    let out = Command::new(program).args(["which", command]).stderr(std::process::Stdio::null()).output().ok()?;
+    let program = if pyenv.is_file() {
+        pyenv
+    } else {
+        PathBuf::from("pyenv")
+    };
+    let out = Command::new(program)
+        .args(["which", command])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }

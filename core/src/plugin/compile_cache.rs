@@ -23,7 +23,11 @@ pub enum Origin {
     Compiled,
 }
 
-pub fn load_component(engine: &Engine, bytes: &[u8], cache_root: Option<&Path>) -> anyhow::Result<(Component, Origin)> {
+pub fn load_component(
+    engine: &Engine,
+    bytes: &[u8],
+    cache_root: Option<&Path>,
+) -> anyhow::Result<(Component, Origin)> {
     let Some(root) = cache_root else {
         return Ok((Component::new(engine, bytes)?, Origin::Compiled));
     };
@@ -46,9 +50,12 @@ pub fn load_component(engine: &Engine, bytes: &[u8], cache_root: Option<&Path>) 
 
 fn entry_path(engine: &Engine, bytes: &[u8], root: &Path) -> PathBuf {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let digest = hex::encode(&Sha256::digest(bytes)[..16]);
-    root.join("plugins").join(format!("{digest}-{:016x}.cwasm", engine_hash.finish()))
+    root.join("plugins")
+        .join(format!("{digest}-{:016x}.cwasm", engine_hash.finish()))
 }
 
 /// A regular file (not a link) owned by us, in a directory owned by us, that
@@ -56,7 +63,10 @@ fn entry_path(engine: &Engine, bytes: &[u8], root: &Path) -> PathBuf {
 fn is_trustworthy(file: &Path) -> bool {
     let me = rustix::process::geteuid().as_raw();
     let private = |m: &std::fs::Metadata| m.uid() == me && m.mode() & 0o022 == 0;
-    let (Ok(meta), Some(Ok(dir))) = (std::fs::symlink_metadata(file), file.parent().map(std::fs::symlink_metadata)) else {
+    let (Ok(meta), Some(Ok(dir))) = (
+        std::fs::symlink_metadata(file),
+        file.parent().map(std::fs::symlink_metadata),
+    ) else {
         return false;
     };
     meta.file_type().is_file() && private(&meta) && dir.is_dir() && private(&dir)

@@ -14,7 +14,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { memory_bytes: 256 << 20, time: Duration::from_secs(10), output_bytes: 1 << 20 }
+        Limits {
+            memory_bytes: 256 << 20,
+            time: Duration::from_secs(10),
+            output_bytes: 1 << 20,
+        }
     }
 }
 

@@ -40,8 +40,16 @@ pub struct PluginSpec {
 
 impl PluginSpec {
     pub fn new(path: PathBuf) -> PluginSpec {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        PluginSpec { path, name, options: Vec::new(), grants: Grants::default() }
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        PluginSpec {
+            path,
+            name,
+            options: Vec::new(),
+            grants: Grants::default(),
+        }
     }
 }
 
@@ -88,7 +96,10 @@ struct RunPython {
 
 impl WasiView for State {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -119,10 +130,16 @@ impl host::Host for State {
             ));
         };
         let plugin = self.plugin.clone();
-        let left = self.deadline.saturating_duration_since(std::time::Instant::now());
-        crate::seed::ensurepip::run_with_timeout(&run.env_exec_cmd, &run.env_dir, &args, left, &mut |line| {
-            eprintln!("[{plugin}] {line}")
-        })
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        crate::seed::ensurepip::run_with_timeout(
+            &run.env_exec_cmd,
+            &run.env_dir,
+            &args,
+            left,
+            &mut |line| eprintln!("[{plugin}] {line}"),
+        )
         .map_err(|e| format!("run-python failed: {e:#}"))
     }
 }
@@ -144,7 +161,12 @@ impl Drop for PluginHost {
 impl PluginHost {
     /// Compiles (or loads from `cache_root`) and checks every plugin, and asks
     /// SCM plugins what they serve. Nothing is created on disk for the env.
-    pub fn load(specs: &[PluginSpec], limits: Limits, cache_root: Option<&Path>, verbose: bool) -> anyhow::Result<PluginHost> {
+    pub fn load(
+        specs: &[PluginSpec],
+        limits: Limits,
+        cache_root: Option<&Path>,
+        verbose: bool,
+    ) -> anyhow::Result<PluginHost> {
         let mut config = Config::new();
         config.epoch_interruption(true);
         config.max_wasm_stack(1 << 20);
@@ -159,14 +181,28 @@ impl PluginHost {
 
         let ticker_stop = Arc::new(AtomicBool::new(false));
         start_ticker(&engine, ticker_stop.clone());
-        let mut host = PluginHost { engine, plugins: Vec::new(), limits, ticker_stop };
+        let mut host = PluginHost {
+            engine,
+            plugins: Vec::new(),
+            limits,
+            ticker_stop,
+        };
         let plugin_cache = cache_root.map(Path::to_path_buf);
         for spec in specs {
             let started = std::time::Instant::now();
-            let fail = |what: String| anyhow::anyhow!("plugin `{}` ({}): {what}", spec.name, spec.path.display());
-            let bytes = std::fs::read(&spec.path).map_err(|e| fail(format!("cannot read it: {e}")))?;
-            let (component, origin) = compile_cache::load_component(&host.engine, &bytes, plugin_cache.as_deref())
-                .map_err(|e| fail(format!("not a valid WebAssembly component: {}", root_cause(&e))))?;
+            let fail = |what: String| {
+                anyhow::anyhow!("plugin `{}` ({}): {what}", spec.name, spec.path.display())
+            };
+            let bytes =
+                std::fs::read(&spec.path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+            let (component, origin) =
+                compile_cache::load_component(&host.engine, &bytes, plugin_cache.as_deref())
+                    .map_err(|e| {
+                        fail(format!(
+                            "not a valid WebAssembly component: {}",
+                            root_cause(&e)
+                        ))
+                    })?;
             let hooks = exported_hooks(&host.engine, &component);
             if !hooks.post_setup && !hooks.scm_ignore {
                 return Err(fail(format!(
@@ -175,18 +211,30 @@ impl PluginHost {
                     bindings::SCM_IGNORE_EXPORT
                 )));
             }
-            let pre = linker
-                .instantiate_pre(&component)
-                .map_err(|e| fail(format!("needs imports venv does not provide: {}", root_cause(&e))))?;
+            let pre = linker.instantiate_pre(&component).map_err(|e| {
+                fail(format!(
+                    "needs imports venv does not provide: {}",
+                    root_cause(&e)
+                ))
+            })?;
             if verbose {
                 eprintln!(
                     "venv: plugin `{}` {} in {:.1} ms",
                     spec.name,
-                    if origin == compile_cache::Origin::Cached { "loaded from cache" } else { "compiled" },
+                    if origin == compile_cache::Origin::Cached {
+                        "loaded from cache"
+                    } else {
+                        "compiled"
+                    },
                     started.elapsed().as_secs_f64() * 1e3
                 );
             }
-            let mut loaded = Loaded { spec: spec.clone(), pre, hooks, scms: Vec::new() };
+            let mut loaded = Loaded {
+                spec: spec.clone(),
+                pre,
+                hooks,
+                scms: Vec::new(),
+            };
             if hooks.scm_ignore {
                 loaded.scms = host.call_supported_scms(&loaded)?;
             }
@@ -197,39 +245,68 @@ impl PluginHost {
 
     /// (scm, plugin name) for every SCM some plugin serves.
     pub fn supported_scms(&self) -> Vec<(String, String)> {
-        self.plugins.iter().flat_map(|p| p.scms.iter().map(|s| (s.clone(), p.spec.name.clone()))).collect()
+        self.plugins
+            .iter()
+            .flat_map(|p| p.scms.iter().map(|s| (s.clone(), p.spec.name.clone())))
+            .collect()
     }
 
     pub fn hooks(&self, name: &str) -> Option<Hooks> {
-        self.plugins.iter().find(|p| p.spec.name == name).map(|p| p.hooks)
+        self.plugins
+            .iter()
+            .find(|p| p.spec.name == name)
+            .map(|p| p.hooks)
     }
 
     /// Runs every plugin's post-setup hook, in the order given.
     pub fn post_setup(&self, builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
         // run-python starts the env's interpreter at its final path: publish first.
-        if self.plugins.iter().any(|p| p.hooks.post_setup && p.spec.grants.run_python) {
+        if self
+            .plugins
+            .iter()
+            .any(|p| p.hooks.post_setup && p.spec.grants.run_python)
+        {
             ctx.ensure_published()?;
         }
         for plugin in self.plugins.iter().filter(|p| p.hooks.post_setup) {
-            self.call(plugin, "post-setup", builder, ctx, |store, instance, wit_ctx| {
-                let guest = post_setup::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
-                guest.call_post_setup(&mut *store, wit_ctx)
-            })?;
+            self.call(
+                plugin,
+                "post-setup",
+                builder,
+                ctx,
+                |store, instance, wit_ctx| {
+                    let guest =
+                        post_setup::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
+                    guest.call_post_setup(&mut *store, wit_ctx)
+                },
+            )?;
         }
         Ok(())
     }
 
     /// Writes the ignore file for `scm` with the first plugin that serves it.
-    pub fn create_ignore_file(&self, scm: &str, builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
+    pub fn create_ignore_file(
+        &self,
+        scm: &str,
+        builder: &EnvBuilder,
+        ctx: &Context,
+    ) -> anyhow::Result<()> {
         let plugin = self
             .plugins
             .iter()
             .find(|p| p.scms.iter().any(|s| s == scm))
             .ok_or_else(|| anyhow::anyhow!("no plugin serves SCM `{scm}`"))?;
-        self.call(plugin, "create-ignore-file", builder, ctx, |store, instance, wit_ctx| {
-            let guest = scm_ignore::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
-            guest.call_create_ignore_file(&mut *store, scm, wit_ctx)
-        })
+        self.call(
+            plugin,
+            "create-ignore-file",
+            builder,
+            ctx,
+            |store, instance, wit_ctx| {
+                let guest =
+                    scm_ignore::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
+                guest.call_create_ignore_file(&mut *store, scm, wit_ctx)
+            },
+        )
     }
 
     fn call_supported_scms(&self, plugin: &Loaded) -> anyhow::Result<Vec<String>> {
@@ -251,14 +328,21 @@ impl PluginHost {
         hook: &str,
         builder: &EnvBuilder,
         ctx: &Context,
-        f: impl FnOnce(&mut Store<State>, &wasmtime::component::Instance, &types::Context) -> wasmtime::Result<Result<(), String>>,
+        f: impl FnOnce(
+            &mut Store<State>,
+            &wasmtime::component::Instance,
+            &types::Context,
+        ) -> wasmtime::Result<Result<(), String>>,
     ) -> anyhow::Result<()> {
         let host_dir = ctx.host_path();
         // run-python is offered to post-setup only: before that the env has no pip and is not in place.
         let python_ctx = (hook == "post-setup").then_some(ctx);
         let (mut store, out) = self.store(plugin, Some((&host_dir, &ctx.env_dir)), python_ctx)?;
         let wit_ctx = wit_context(builder, ctx, &plugin.spec);
-        let result = plugin.pre.instantiate(&mut store).and_then(|instance| f(&mut store, &instance, &wit_ctx));
+        let result = plugin
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| f(&mut store, &instance, &wit_ctx));
         self.show_output(plugin, &out);
         if out.overflowed() {
             return Err(anyhow::anyhow!(
@@ -269,12 +353,20 @@ impl PluginHost {
         }
         match result {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(anyhow::anyhow!("plugin `{}` failed in {hook}: {message}", plugin.spec.name)),
+            Ok(Err(message)) => Err(anyhow::anyhow!(
+                "plugin `{}` failed in {hook}: {message}",
+                plugin.spec.name
+            )),
             Err(e) => Err(self.explain(plugin, hook, e, &out)),
         }
     }
 
-    fn store(&self, plugin: &Loaded, env: Option<(&Path, &Path)>, ctx: Option<&Context>) -> anyhow::Result<(Store<State>, Output)> {
+    fn store(
+        &self,
+        plugin: &Loaded,
+        env: Option<(&Path, &Path)>,
+        ctx: Option<&Context>,
+    ) -> anyhow::Result<(Store<State>, Output)> {
         let out = Output {
             stdout: BoundedOutput::new(self.limits.output_bytes),
             stderr: BoundedOutput::new(self.limits.output_bytes),
@@ -288,7 +380,10 @@ impl PluginHost {
             wasi.preopened_dir(dir, dir.to_string_lossy(), FsPerms::ReadOnly)?;
         }
         let run_python = match (plugin.spec.grants.run_python, ctx) {
-            (true, Some(ctx)) => Some(RunPython { env_exec_cmd: ctx.env_exec_cmd.clone(), env_dir: ctx.env_dir.clone() }),
+            (true, Some(ctx)) => Some(RunPython {
+                env_exec_cmd: ctx.env_exec_cmd.clone(),
+                env_dir: ctx.env_dir.clone(),
+            }),
             _ => None,
         };
         let state = State {
@@ -319,25 +414,45 @@ impl PluginHost {
     }
 
     /// Turns a trap into a sentence: which limit, or what went wrong.
-    fn explain(&self, plugin: &Loaded, hook: &str, err: wasmtime::Error, out: &Output) -> anyhow::Error {
+    fn explain(
+        &self,
+        plugin: &Loaded,
+        hook: &str,
+        err: wasmtime::Error,
+        out: &Output,
+    ) -> anyhow::Error {
         let chain = format!("{err:#}");
         let cause = match err.downcast_ref::<wasmtime::Trap>() {
             _ if chain.contains("forcing trap when growing memory") => {
-                format!("exceeded its memory limit of {} MiB", self.limits.memory_bytes >> 20)
+                format!(
+                    "exceeded its memory limit of {} MiB",
+                    self.limits.memory_bytes >> 20
+                )
             }
             _ if out.overflowed() => {
-                format!("exceeded its output limit of {} KiB", self.limits.output_bytes >> 10)
+                format!(
+                    "exceeded its output limit of {} KiB",
+                    self.limits.output_bytes >> 10
+                )
             }
             Some(wasmtime::Trap::Interrupt) => {
-                format!("exceeded its time limit of {:.1} s", self.limits.time.as_secs_f64())
+                format!(
+                    "exceeded its time limit of {:.1} s",
+                    self.limits.time.as_secs_f64()
+                )
             }
-            Some(wasmtime::Trap::StackOverflow) => "exhausted its stack (unbounded recursion?)".to_owned(),
+            Some(wasmtime::Trap::StackOverflow) => {
+                "exhausted its stack (unbounded recursion?)".to_owned()
+            }
             // Rust and C guests keep their stack in linear memory: running off its
             // end shows up as an out-of-bounds access.
             Some(wasmtime::Trap::MemoryOutOfBounds) => {
-                "exhausted its stack or accessed memory out of bounds (unbounded recursion?)".to_owned()
+                "exhausted its stack or accessed memory out of bounds (unbounded recursion?)"
+                    .to_owned()
             }
-            Some(wasmtime::Trap::UnreachableCodeReached) => "panicked or aborted (wasm `unreachable`)".to_owned(),
+            Some(wasmtime::Trap::UnreachableCodeReached) => {
+                "panicked or aborted (wasm `unreachable`)".to_owned()
+            }
             Some(trap) => format!("trapped: {trap}"),
             None => root_cause(&err),
         };
@@ -405,7 +520,11 @@ fn wit_context(builder: &EnvBuilder, ctx: &Context, spec: &PluginSpec) -> types:
         env_exe: s(&ctx.env_exe),
         env_exec_cmd: s(&ctx.env_exec_cmd),
         cfg_path: s(&ctx.cfg_path),
-        python_version: types::PythonVersion { major: v.0, minor: v.1, micro: v.2 },
+        python_version: types::PythonVersion {
+            major: v.0,
+            minor: v.1,
+            micro: v.2,
+        },
         builder: types::BuilderOptions {
             system_site_packages: opts.system_site_packages,
             clear: opts.clear,

@@ -21,7 +21,11 @@ pub struct BoundedOutput {
 
 impl BoundedOutput {
     pub fn new(limit: usize) -> BoundedOutput {
-        BoundedOutput { limit, buffer: Arc::default(), overflowed: Arc::default() }
+        BoundedOutput {
+            limit,
+            buffer: Arc::default(),
+            overflowed: Arc::default(),
+        }
     }
 
     pub fn contents(&self) -> Vec<u8> {
@@ -33,7 +37,9 @@ impl BoundedOutput {
     }
 
     fn accept(&self, bytes: &[u8]) {
-        let Ok(mut buf) = self.buffer.lock() else { return };
+        let Ok(mut buf) = self.buffer.lock() else {
+            return;
+        };
         let room = self.limit.saturating_sub(buf.len());
         if bytes.len() > room {
             self.overflowed.store(true, Ordering::Relaxed);
@@ -62,7 +68,11 @@ impl Pollable for BoundedOutput {
 }
 
 impl tokio::io::AsyncWrite for BoundedOutput {
-    fn poll_write(self: Pin<&mut Self>, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.accept(buf);
         Poll::Ready(Ok(buf.len()))
     }

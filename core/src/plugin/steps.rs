@@ -15,7 +15,12 @@ impl Steps for PluginSteps {
         scms
     }
 
-    fn create_scm_ignore_file(&mut self, builder: &EnvBuilder, ctx: &Context, scm: &str) -> anyhow::Result<()> {
+    fn create_scm_ignore_file(
+        &mut self,
+        builder: &EnvBuilder,
+        ctx: &Context,
+        scm: &str,
+    ) -> anyhow::Result<()> {
         match scm {
             "git" => steps::create_git_ignore_file(builder, ctx),
             other => self.host.create_ignore_file(other, builder, ctx),

@@ -40,7 +40,11 @@ pub fn upgrade_dependencies(_builder: &EnvBuilder, ctx: &Context) -> anyhow::Res
 /// Runs the environment's interpreter (see `spawn_env_python`). Output
 /// is captured and, on failure, its tail becomes the error; `progress`, when
 /// given, sees each line as it arrives.
-pub fn run_env_python(ctx: &Context, args: &[&str], mut progress: Option<&mut dyn FnMut(&str)>) -> anyhow::Result<()> {
+pub fn run_env_python(
+    ctx: &Context,
+    args: &[&str],
+    mut progress: Option<&mut dyn FnMut(&str)>,
+) -> anyhow::Result<()> {
     let mut child = spawn_env_python(&ctx.env_exec_cmd, &ctx.env_dir, args)?;
     // Drain stderr on a thread so neither pipe can fill up and block the child.
     let stderr = child.stderr.take().expect("piped");
@@ -52,7 +56,10 @@ pub fn run_env_python(ctx: &Context, args: &[&str], mut progress: Option<&mut dy
         lines
     });
     let mut out_lines = Vec::new();
-    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok) {
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(Result::ok)
+    {
         if let Some(p) = progress.as_mut() {
             p(&line);
         }
@@ -66,10 +73,18 @@ pub fn run_env_python(ctx: &Context, args: &[&str], mut progress: Option<&mut dy
         }
     }
     if !status.success() {
-        let tail: Vec<&str> =
-            out_lines.iter().chain(err_lines.iter()).map(String::as_str).filter(|l| !l.trim().is_empty()).collect();
+        let tail: Vec<&str> = out_lines
+            .iter()
+            .chain(err_lines.iter())
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         let tail = tail[tail.len().saturating_sub(3)..].join(" | ");
-        anyhow::bail!("`{} {}` exited with {status}: {tail}", ctx.env_exec_cmd.display(), args.join(" "));
+        anyhow::bail!(
+            "`{} {}` exited with {status}: {tail}",
+            ctx.env_exec_cmd.display(),
+            args.join(" ")
+        );
     }
     Ok(())
 }
@@ -88,7 +103,19 @@ pub fn run_with_timeout(
     let mut child = spawn_env_python(exe, env_dir, args)?;
     let (tx, rx) = mpsc::channel::<String>();
     let mut readers = Vec::new();
-    for pipe in [child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>), child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>)].into_iter().flatten() {
+    for pipe in [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let tx = tx.clone();
         readers.push(std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
@@ -107,7 +134,11 @@ pub fn run_with_timeout(
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                anyhow::bail!("{} exceeded the time limit of {:.1} s and was killed", exe.display(), timeout.as_secs_f64());
+                anyhow::bail!(
+                    "{} exceeded the time limit of {:.1} s and was killed",
+                    exe.display(),
+                    timeout.as_secs_f64()
+                );
             }
         }
     }
@@ -118,7 +149,11 @@ pub fn run_with_timeout(
         if std::time::Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            anyhow::bail!("{} exceeded the time limit of {:.1} s and was killed", exe.display(), timeout.as_secs_f64());
+            anyhow::bail!(
+                "{} exceeded the time limit of {:.1} s and was killed",
+                exe.display(),
+                timeout.as_secs_f64()
+            );
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     };

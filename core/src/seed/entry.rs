@@ -59,18 +59,32 @@ pub struct Entry {
 /// The cache entry for `wheel` under `interp`, building it if needed. With the
 /// cache disabled, the entry is built in a temporary directory that lives as
 /// long as the process.
-pub fn ensure(cache: &Cache, wheel: &BundledWheel, interp: &Interpreter, verbose: bool) -> anyhow::Result<Entry> {
+pub fn ensure(
+    cache: &Cache,
+    wheel: &BundledWheel,
+    interp: &Interpreter,
+    verbose: bool,
+) -> anyhow::Result<Entry> {
     let root = match cache.root() {
         Some(root) => root.join("seed"),
         None => {
             static TMP: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-            let dir = TMP.get_or_init(|| tempfile::tempdir().expect("temporary directory for --no-cache"));
+            let dir = TMP
+                .get_or_init(|| tempfile::tempdir().expect("temporary directory for --no-cache"));
             dir.path().join("seed")
         }
     };
     let digest = wheel_digest(&root, &wheel.path)?;
     let v = &interp.info.version;
-    let name = format!("{}-{}-{}-cp{}.{}.{}", wheel.name, wheel.version, &digest[..16], v.0, v.1, v.2);
+    let name = format!(
+        "{}-{}-{}-cp{}.{}.{}",
+        wheel.name,
+        wheel.version,
+        &digest[..16],
+        v.0,
+        v.1,
+        v.2
+    );
     let dir = root.join(&name);
     if let Some(entry) = load(&dir) {
         return Ok(entry);
@@ -89,25 +103,43 @@ pub fn ensure(cache: &Cache, wheel: &BundledWheel, interp: &Interpreter, verbose
         }
     }
     if verbose {
-        eprintln!("venv: cached {} for Python {} in {:.0} ms", wheel.name, interp.info.version_string(), started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "venv: cached {} for Python {} in {:.0} ms",
+            wheel.name,
+            interp.info.version_string(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
     }
     load(&dir).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
 }
 
 fn load(dir: &Path) -> Option<Entry> {
-    let meta: EntryMeta = serde_json::from_slice(&std::fs::read(dir.join("entry.json")).ok()?).ok()?;
-    (meta.format == FORMAT).then(|| Entry { root: dir.join("site-packages"), meta })
+    let meta: EntryMeta =
+        serde_json::from_slice(&std::fs::read(dir.join("entry.json")).ok()?).ok()?;
+    (meta.format == FORMAT).then(|| Entry {
+        root: dir.join("site-packages"),
+        meta,
+    })
 }
 
 /// sha256 of the wheel file, remembered per (path, identity) so a warm run hashes nothing.
 fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
-    let m = std::fs::metadata(wheel).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", wheel.display()))?;
+    let m = std::fs::metadata(wheel)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", wheel.display()))?;
     let mut key = Sha256::new();
     key.update(wheel.as_os_str().as_encoded_bytes());
-    for n in [m.dev(), m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64] {
+    for n in [
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime() as u64,
+        m.mtime_nsec() as u64,
+    ] {
         key.update(n.to_le_bytes());
     }
-    let memo = root.join("digests").join(hex::encode(&key.finalize()[..16]));
+    let memo = root
+        .join("digests")
+        .join(hex::encode(&key.finalize()[..16]));
     if let Ok(text) = std::fs::read_to_string(&memo) {
         if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(text);
@@ -144,14 +176,22 @@ fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Resu
     let sources: Vec<&String> = rel_files.iter().filter(|p| p.ends_with(".py")).collect();
     let compiled = compile(interp, &site, &sources)?;
 
-    let files = rel_files.iter().map(|p| file_info(&site, p)).collect::<anyhow::Result<Vec<_>>>()?;
-    let compiled = compiled.iter().map(|p| file_info(&site, p)).collect::<anyhow::Result<Vec<_>>>()?;
+    let files = rel_files
+        .iter()
+        .map(|p| file_info(&site, p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let compiled = compiled
+        .iter()
+        .map(|p| file_info(&site, p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut dirs: Vec<String> = files
         .iter()
         .chain(&compiled)
         .flat_map(|f| {
             let parts: Vec<&str> = f.path.split('/').collect();
-            (1..parts.len()).map(move |n| parts[..n].join("/")).collect::<Vec<_>>()
+            (1..parts.len())
+                .map(move |n| parts[..n].join("/"))
+                .collect::<Vec<_>>()
         })
         .collect();
     dirs.sort();
@@ -171,12 +211,19 @@ fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Resu
 
 fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
     let bytes = std::fs::read(site.join(rel))?;
-    Ok(FileInfo { path: rel.to_owned(), hash: record_hash(&bytes), size: bytes.len() as u64 })
+    Ok(FileInfo {
+        path: rel.to_owned(),
+        hash: record_hash(&bytes),
+        size: bytes.len() as u64,
+    })
 }
 
 /// `sha256=...` as RECORD writes it.
 pub fn record_hash(bytes: &[u8]) -> String {
-    format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes)))
+    format!(
+        "sha256={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
+    )
 }
 
 /// Byte-compiles `sources` with the base interpreter as pip would, returning
@@ -189,15 +236,23 @@ fn compile(interp: &Interpreter, site: &Path, sources: &[&String]) -> anyhow::Re
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot run {} to byte-compile: {e}", interp.path.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!("cannot run {} to byte-compile: {e}", interp.path.display())
+        })?;
     {
         let mut stdin = child.stdin.take().expect("piped");
-        let list: String = sources.iter().map(|s| format!("{}\n", site.join(s).display())).collect();
+        let list: String = sources
+            .iter()
+            .map(|s| format!("{}\n", site.join(s).display()))
+            .collect();
         stdin.write_all(list.as_bytes())?;
     }
     let out = child.wait_with_output()?;
     if !out.status.success() {
-        anyhow::bail!("byte-compiling failed: {}", crate::error::one_line(&String::from_utf8_lossy(&out.stderr)));
+        anyhow::bail!(
+            "byte-compiling failed: {}",
+            crate::error::one_line(&String::from_utf8_lossy(&out.stderr))
+        );
     }
     let prefix = format!("{}/", site.display());
     Ok(String::from_utf8_lossy(&out.stdout)

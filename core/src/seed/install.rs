@@ -22,7 +22,12 @@ enum Method {
     Symlink,
 }
 
-pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) -> anyhow::Result<()> {
+pub fn install(
+    ctx: &Context,
+    entries: &[Entry],
+    mode: LinkMode,
+    verbose: bool,
+) -> anyhow::Result<()> {
     let site_rel = ctx.rel(&ctx.lib_path).to_path_buf();
     ctx.fs.ensure_dir(&site_rel)?;
     let site = ctx.fs.cap_dir().open_dir(&site_rel)?;
@@ -36,21 +41,30 @@ pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) 
     let mut placed = 0usize;
     let mut used = first;
     for entry in entries {
-        let cache = Dir::open_ambient_dir(&entry.root, ambient_authority())
-            .map_err(|e| anyhow::anyhow!("cannot open cache entry {}: {e}", entry.root.display()))?;
+        let cache = Dir::open_ambient_dir(&entry.root, ambient_authority()).map_err(|e| {
+            anyhow::anyhow!("cannot open cache entry {}: {e}", entry.root.display())
+        })?;
         // Directories level by level (parents before children), then the files,
         // each phase spread over a few threads: on most filesystems the cost is
         // per-syscall latency, which parallelises well.
         let mut levels: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
         for dir in &entry.meta.dirs {
-            levels.entry(dir.matches('/').count()).or_default().push(dir);
+            levels
+                .entry(dir.matches('/').count())
+                .or_default()
+                .push(dir);
         }
         let lib_path = &ctx.lib_path;
         for dirs in levels.values() {
             parallel(dirs, |dir| match site.create_dir(dir) {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&site, dir) => Ok(()),
-                Err(e) => Err(anyhow::anyhow!("cannot create {}: {e}", lib_path.join(dir).display())),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&site, dir) => {
+                    Ok(())
+                }
+                Err(e) => Err(anyhow::anyhow!(
+                    "cannot create {}: {e}",
+                    lib_path.join(dir).display()
+                )),
             })?;
         }
         let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -62,7 +76,15 @@ pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) 
         // Learn on the first file what works here (clone? same filesystem?), then go wide.
         let (dir0, names0) = &groups[0];
         let (src0, dst0) = open_pair(&cache, &site, dir0)?;
-        used = place(&src0, &dst0, names0[0], first, mode, &entry.root.join(dir0), verbose)?;
+        used = place(
+            &src0,
+            &dst0,
+            names0[0],
+            first,
+            mode,
+            &entry.root.join(dir0),
+            verbose,
+        )?;
         let method = used;
         parallel(&groups, |(dir, names)| {
             let (src, dst) = open_pair(&cache, &site, dir)?;
@@ -75,11 +97,13 @@ pub fn install(ctx: &Context, entries: &[Entry], mode: LinkMode, verbose: bool) 
         placed += groups.iter().map(|(_, n)| n.len()).sum::<usize>();
     }
     if verbose {
-        eprintln!("venv: placed {placed} files by {used:?} in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "venv: placed {placed} files by {used:?} in {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
     }
-    let bin = ctx.fs.cap_dir().open_dir(ctx.rel(&ctx.bin_path))?;
     for entry in entries {
-        write_scripts_and_record(ctx, &site, &bin, entry)?;
+        write_scripts_and_record(ctx, entry)?;
     }
     Ok(())
 }
@@ -93,9 +117,15 @@ fn open_pair(cache: &Dir, site: &Dir, dir: &str) -> io::Result<(Dir, Dir)> {
 }
 
 /// Runs `work` on every item using up to four threads; the first error wins.
-fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> anyhow::Result<()> + Sync) -> anyhow::Result<()> {
+fn parallel<T: Sync>(
+    items: &[T],
+    work: impl Fn(&T) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(items.len());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(items.len());
     if threads <= 1 {
         return items.iter().try_for_each(work);
     }
@@ -129,8 +159,16 @@ fn is_real_dir(dir: &Dir, rel: &str) -> bool {
 /// Places one file, returning the method to use for the next one. Whatever
 /// already sits at the destination is replaced (pip overwrites; we never
 /// write through a link).
-fn place(src: &Dir, dst: &Dir, name: &str, method: Method, mode: LinkMode, src_dir: &Path, verbose: bool) -> anyhow::Result<Method> {
-    match place_once(src, dst, name, method) {
+fn place(
+    src: &Dir,
+    dst: &Dir,
+    name: &str,
+    method: Method,
+    mode: LinkMode,
+    src_dir: &Path,
+    verbose: bool,
+) -> anyhow::Result<Method> {
+    match place_once(src, dst, src_dir, name, method) {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             if dst.symlink_metadata(name)?.is_dir() {
                 anyhow::bail!("{name} is a directory in the environment");
@@ -146,7 +184,11 @@ fn place(src: &Dir, dst: &Dir, name: &str, method: Method, mode: LinkMode, src_d
         }
         Err(e) if method == Method::Clone => {
             let _ = dst.remove_file(name);
-            let next = if mode == LinkMode::Auto && !is_cross_device(&e) { Method::Hardlink } else { Method::Copy };
+            let next = if mode == LinkMode::Auto && !is_cross_device(&e) {
+                Method::Hardlink
+            } else {
+                Method::Copy
+            };
             if verbose {
                 eprintln!("venv: cannot clone files here ({e}); using {next:?}");
             }
@@ -157,20 +199,13 @@ fn place(src: &Dir, dst: &Dir, name: &str, method: Method, mode: LinkMode, src_d
     }
 }
 
-fn place_once(src: &Dir, dst: &Dir, name: &str, method: Method) -> io::Result<()> {
+fn place_once(src: &Dir, dst: &Dir, src_dir: &Path, name: &str, method: Method) -> io::Result<()> {
     match method {
         Method::Hardlink => src.hard_link(name, dst, name),
         Method::Clone => clone(src, dst, name),
         Method::Copy => copy(src, dst, name),
-        Method::Symlink => dst.symlink_contents(src_path(src, name)?, name),
+        Method::Symlink => dst.symlink_contents(src_dir.join(name), name),
     }
-}
-
-/// The absolute path of `name` in `src`, for symlink mode (links must name the cache file).
-fn src_path(src: &Dir, name: &str) -> io::Result<PathBuf> {
-    use std::os::fd::AsRawFd;
-    let dir = std::fs::read_link(format!("/proc/self/fd/{}", src.as_raw_fd()))?;
-    Ok(dir.join(name))
 }
 
 fn is_cross_device(e: &io::Error) -> bool {
@@ -181,7 +216,12 @@ fn is_cross_device(e: &io::Error) -> bool {
 fn copy(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
     let mut from = src.open(name)?.into_std();
     let meta = from.metadata()?;
-    let mut to = dst.open_with(name, cap_std::fs::OpenOptions::new().write(true).create_new(true))?.into_std();
+    let mut to = dst
+        .open_with(
+            name,
+            cap_std::fs::OpenOptions::new().write(true).create_new(true),
+        )?
+        .into_std();
     io::copy(&mut from, &mut to)?;
     finish(&to, &meta)
 }
@@ -189,7 +229,12 @@ fn copy(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
 fn clone(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
     let from = src.open(name)?.into_std();
     let meta = from.metadata()?;
-    let to = dst.open_with(name, cap_std::fs::OpenOptions::new().write(true).create_new(true))?.into_std();
+    let to = dst
+        .open_with(
+            name,
+            cap_std::fs::OpenOptions::new().write(true).create_new(true),
+        )?
+        .into_std();
     rustix::fs::ioctl_ficlone(&to, &from)?;
     finish(&to, &meta)
 }
@@ -207,10 +252,17 @@ pub fn script_text(python: &Path, spec: &str) -> String {
     let shebang = if !exe.contains(' ') && exe.len() + 3 <= 127 {
         format!("#!{exe}\n")
     } else {
-        let quoted = if exe.contains(' ') { format!("\"{exe}\"") } else { exe.to_string() };
+        let quoted = if exe.contains(' ') {
+            format!("\"{exe}\"")
+        } else {
+            exe.to_string()
+        };
         format!("#!/bin/sh\n'''exec' {quoted} \"$0\" \"$@\"\n' '''\n")
     };
-    let (module, func) = spec.split_once(':').map(|(m, f)| (m.trim(), f.trim())).unwrap_or((spec, "main"));
+    let (module, func) = spec
+        .split_once(':')
+        .map(|(m, f)| (m.trim(), f.trim()))
+        .unwrap_or((spec, "main"));
     let import_name = func.split('.').next().unwrap_or(func);
     format!(
         "{shebang}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {import_name}\n\
@@ -218,7 +270,7 @@ pub fn script_text(python: &Path, spec: &str) -> String {
     )
 }
 
-fn write_scripts_and_record(ctx: &Context, site: &Dir, bin: &Dir, entry: &Entry) -> anyhow::Result<()> {
+fn write_scripts_and_record(ctx: &Context, entry: &Entry) -> anyhow::Result<()> {
     let meta = &entry.meta;
     // pip's scripts are created with the default mode plus r-x for everyone.
     let script_mode = (0o666 & !crate::envfs::umask()) | 0o555;
@@ -226,10 +278,17 @@ fn write_scripts_and_record(ctx: &Context, site: &Dir, bin: &Dir, entry: &Entry)
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, spec) in &meta.scripts {
         let text = script_text(&ctx.env_exec_cmd, spec);
-        ctx.fs.write_file(&ctx.rel(&ctx.bin_path).join(name), text.as_bytes(), Some(script_mode))?;
-        rows.push((format!("{}/{name}", bin_from_site), record_hash(text.as_bytes()), text.len().to_string()));
+        ctx.fs.write_file(
+            &ctx.rel(&ctx.bin_path).join(name),
+            text.as_bytes(),
+            Some(script_mode),
+        )?;
+        rows.push((
+            format!("{}/{name}", bin_from_site),
+            record_hash(text.as_bytes()),
+            text.len().to_string(),
+        ));
     }
-    let _ = bin;
     for f in &meta.files {
         rows.push((f.path.clone(), f.hash.clone(), f.size.to_string()));
     }
@@ -244,7 +303,6 @@ fn write_scripts_and_record(ctx: &Context, site: &Dir, bin: &Dir, entry: &Entry)
         text.push_str(&format!("{},{hash},{size}\r\n", csv_field(&path)));
     }
     let rel = ctx.rel(&ctx.lib_path).join(&record_path);
-    let _ = site;
     ctx.fs.write_file(&rel, text.as_bytes(), None)
 }
 

@@ -23,8 +23,10 @@ pub struct Unpacked {
 
 /// Unpacks `wheel` into `dest`, skipping its RECORD (the installer writes its own).
 pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
-    let file = std::fs::File::open(wheel).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", wheel.display()))?;
+    let file = std::fs::File::open(wheel)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
+    let mut zip = zip::ZipArchive::new(file)
+        .map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", wheel.display()))?;
     let mut dist_info = None;
     for name in zip.file_names() {
         let top = name.split('/').next().unwrap_or("");
@@ -35,7 +37,8 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
             dist_info = Some(top.to_owned());
         }
     }
-    let dist_info = dist_info.ok_or_else(|| anyhow::anyhow!("{} has no .dist-info directory", wheel.display()))?;
+    let dist_info = dist_info
+        .ok_or_else(|| anyhow::anyhow!("{} has no .dist-info directory", wheel.display()))?;
     let mut files = Vec::new();
     let mut wheel_meta = String::new();
     let mut entry_points = String::new();
@@ -66,14 +69,24 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
         if executable {
             // pip: the default mode plus the executable bits.
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&target, std::fs::Permissions::from_mode((0o777 & !umask) | 0o111))?;
+            std::fs::set_permissions(
+                &target,
+                std::fs::Permissions::from_mode((0o777 & !umask) | 0o111),
+            )?;
         }
         files.push((name, executable));
     }
-    if !wheel_meta.lines().any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true")) {
+    if !wheel_meta
+        .lines()
+        .any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true"))
+    {
         return Err(Unsupported(format!("{} is not a pure-Python wheel", wheel.display())).into());
     }
-    Ok(Unpacked { files, dist_info, console_scripts: console_scripts(&entry_points) })
+    Ok(Unpacked {
+        files,
+        dist_info,
+        console_scripts: console_scripts(&entry_points),
+    })
 }
 
 /// Parses the `[console_scripts]` section of entry_points.txt.
@@ -95,7 +108,11 @@ pub fn console_scripts(text: &str) -> BTreeMap<String, String> {
 /// The scripts pip generates for a wheel's console entry points under
 /// `--default-pip` (what ensurepip passes): versioned names for pip and
 /// easy_install follow the running Python, as pip special-cases them.
-pub fn scripts_to_generate(console: &BTreeMap<String, String>, major: u32, minor: u32) -> Vec<(String, String)> {
+pub fn scripts_to_generate(
+    console: &BTreeMap<String, String>,
+    major: u32,
+    minor: u32,
+) -> Vec<(String, String)> {
     let mut console = console.clone();
     let mut out = Vec::new();
     if let Some(spec) = console.get("pip").cloned() {
@@ -115,13 +132,18 @@ pub fn scripts_to_generate(console: &BTreeMap<String, String>, major: u32, minor
 
 /// `pip`, `pip3`, `pip3.12` (or `easy_install`, `easy_install-3.8`): names pip regenerates.
 fn is_versioned(name: &str, base: &str, sep: &str) -> bool {
-    let Some(rest) = name.strip_prefix(base) else { return false };
+    let Some(rest) = name.strip_prefix(base) else {
+        return false;
+    };
     if rest.is_empty() {
         return true;
     }
-    let Some(rest) = rest.strip_prefix(sep) else { return false };
+    let Some(rest) = rest.strip_prefix(sep) else {
+        return false;
+    };
     let mut parts = rest.split('.');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let ok =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     ok(parts.next()) && parts.next().is_none_or(|p| ok(Some(p))) && parts.next().is_none()
 }
 
@@ -132,7 +154,10 @@ mod tests {
     #[test]
     fn pip_scripts_follow_the_running_python() {
         let console = console_scripts("[console_scripts]\npip = pip._internal.cli.main:main\npip3 = x:y\npip3.10 = x:y\nother = a.b:c\n");
-        let names: Vec<String> = scripts_to_generate(&console, 3, 12).into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = scripts_to_generate(&console, 3, 12)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(names, ["pip", "pip3", "pip3.12", "other"]);
     }
 }

@@ -18,10 +18,19 @@ pub fn cpython(minor: u32) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".pyenv"));
     let versions = root.join("versions");
     let mut found: Vec<PathBuf> = std::fs::read_dir(&versions)
-        .unwrap_or_else(|e| panic!("pyenv versions dir {} unreadable ({e}); install CPython 3.8-3.13 with pyenv", versions.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "pyenv versions dir {} unreadable ({e}); install CPython 3.8-3.13 with pyenv",
+                versions.display()
+            )
+        })
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("3.{minor}."))))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("3.{minor}.")))
+        })
         .collect();
     found.sort();
     let prefix = found.pop().unwrap_or_else(|| panic!("CPython 3.{minor} is not installed under {}; install it with `pyenv install 3.{minor}`", versions.display()));
@@ -41,7 +50,12 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new() -> Scratch {
-        Scratch { dir: tempfile::Builder::new().prefix("venv-test-").tempdir().expect("tempdir") }
+        Scratch {
+            dir: tempfile::Builder::new()
+                .prefix("venv-test-")
+                .tempdir()
+                .expect("tempdir"),
+        }
     }
     pub fn path(&self) -> &Path {
         self.dir.path()
@@ -65,7 +79,12 @@ impl Scratch {
 
 /// Runs CPython's own `python -m venv` with `args` from `cwd`.
 pub fn cpython_venv(python: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(python).args(["-m", "venv"]).args(args).current_dir(cwd).output().expect("run python -m venv")
+    Command::new(python)
+        .args(["-m", "venv"])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run python -m venv")
 }
 
 pub fn assert_ok(out: &Output, what: &str) {
@@ -105,16 +124,28 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Node> {
 fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Node>) {
     for entry in std::fs::read_dir(dir).expect("read_dir") {
         let path = entry.expect("entry").path();
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let meta = std::fs::symlink_metadata(&path).unwrap();
         let node = if meta.file_type().is_symlink() {
-            let target = std::fs::read_link(&path).unwrap().to_string_lossy().replace(&*root.to_string_lossy(), "<ENV>");
+            let target = std::fs::read_link(&path)
+                .unwrap()
+                .to_string_lossy()
+                .replace(&*root.to_string_lossy(), "<ENV>");
             Node::Link { target }
         } else if meta.is_dir() {
             walk(root, &path, out);
-            Node::Dir { mode: meta.permissions().mode() & 0o7777 }
+            Node::Dir {
+                mode: meta.permissions().mode() & 0o7777,
+            }
         } else {
-            Node::File { mode: meta.permissions().mode() & 0o7777, size: meta.len() }
+            Node::File {
+                mode: meta.permissions().mode() & 0o7777,
+                size: meta.len(),
+            }
         };
         out.insert(rel, node);
     }
@@ -155,7 +186,12 @@ pub fn diff_trees(
 
 /// Runs `python -c code` and returns its stdout.
 pub fn python_says(python: &Path, code: &str) -> String {
-    let out = Command::new(python).args(["-c", code]).env_remove("PYTHONPATH").env_remove("PYTHONHOME").output().expect("run python");
+    let out = Command::new(python)
+        .args(["-c", code])
+        .env_remove("PYTHONPATH")
+        .env_remove("PYTHONHOME")
+        .output()
+        .expect("run python");
     assert_ok(&out, &format!("{} -c {code}", python.display()));
     stdout(&out)
 }
@@ -165,10 +201,20 @@ pub fn python_says(python: &Path, code: &str) -> String {
 pub fn copy_of_cpython(minor: u32, dest: &Path) -> PathBuf {
     let exe = cpython(minor);
     let prefix = exe.parent().unwrap().parent().unwrap();
-    let status = Command::new("cp").arg("-al").arg(prefix).arg(dest).status().expect("cp");
+    let status = Command::new("cp")
+        .arg("-al")
+        .arg(prefix)
+        .arg(dest)
+        .status()
+        .expect("cp");
     if !status.success() {
         let _ = std::fs::remove_dir_all(dest);
-        let status = Command::new("cp").arg("-a").arg(prefix).arg(dest).status().expect("cp");
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(prefix)
+            .arg(dest)
+            .status()
+            .expect("cp");
         assert!(status.success(), "copying {} failed", prefix.display());
     }
     dest.join("bin").join(format!("python3.{minor}"))
@@ -190,17 +236,28 @@ pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
     let opts = zip::write::SimpleFileOptions::default();
     let files = [
         ("hello_venv/__init__.py", body),
-        ("hello_venv-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n"),
-        ("hello_venv-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
+        (
+            "hello_venv-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n",
+        ),
+        (
+            "hello_venv-1.0.dist-info/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        ),
     ];
     let mut record = String::new();
     for (name, text) in files {
         zip.start_file(name, opts).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
-        record.push_str(&format!("{name},{},{}\n", venv::seed::entry::record_hash(text.as_bytes()), text.len()));
+        record.push_str(&format!(
+            "{name},{},{}\n",
+            venv::seed::entry::record_hash(text.as_bytes()),
+            text.len()
+        ));
     }
     record.push_str("hello_venv-1.0.dist-info/RECORD,,\n");
-    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts).unwrap();
+    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts)
+        .unwrap();
     zip.write_all(record.as_bytes()).unwrap();
     zip.finish().unwrap();
     path

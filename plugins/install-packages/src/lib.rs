@@ -18,7 +18,11 @@ use venv::plugin::host;
 use venv::plugin::types::Context;
 
 fn option<'a>(ctx: &'a Context, key: &str) -> Option<&'a str> {
-    ctx.options.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    ctx.options
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 struct InstallPackages;
@@ -35,9 +39,13 @@ impl Guest for InstallPackages {
             return Err("install-packages needs the option packages (--plugin-opt install-packages.packages=NAME[,NAME])".into());
         }
         if !ctx.builder.with_pip {
-            return Err("install-packages needs pip in the environment (drop --without-pip)".into());
+            return Err(
+                "install-packages needs pip in the environment (drop --without-pip)".into(),
+            );
         }
-        let mut args: Vec<String> = ["-m", "pip", "install", "--disable-pip-version-check"].map(String::from).to_vec();
+        let mut args: Vec<String> = ["-m", "pip", "install", "--disable-pip-version-check"]
+            .map(String::from)
+            .to_vec();
         if let Some(dir) = option(&ctx, "find-links") {
             args.extend(["--find-links".to_owned(), dir.to_owned()]);
         }
@@ -46,13 +54,20 @@ impl Guest for InstallPackages {
         }
         args.extend(packages.iter().cloned());
         // As the docs' example does: say what is starting and what finished.
-        host::progress(&format!("Installing {} into {}", packages.join(", "), ctx.env_name));
+        host::progress(&format!(
+            "Installing {} into {}",
+            packages.join(", "),
+            ctx.env_name
+        ));
         match host::run_python(&args)? {
             0 => {
                 host::progress(&format!("Installed {}", packages.join(", ")));
                 Ok(())
             }
-            code => Err(format!("pip install {} exited with {code}", packages.join(" "))),
+            code => Err(format!(
+                "pip install {} exited with {code}",
+                packages.join(" ")
+            )),
         }
     }
 }
