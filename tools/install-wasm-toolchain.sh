@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure this machine can build the wasm32-wasip2 plugin components in
-# plugins/ (see plugins/README.md and tools/build-plugins.sh).
+# plugins/ and core/tests/fixtures/plugins/ (see plugins/README.md and
+# tools/build-plugins.sh).
 #
 # Two routes, tried in this order:
 #   rustup  - the normal one: rustup's toolchain with the wasm32-wasip2 std
