@@ -26,17 +26,22 @@ def main():
     p.add_argument("--python", required=True)
     p.add_argument("--plugins", required=True)
     p.add_argument("--runs", type=int, default=30)
+    p.add_argument("--compare", metavar="VENV",
+                   help="another venv binary (e.g. an older build) to time in the same run, interleaved")
     a = p.parse_args()
     work = tempfile.mkdtemp(prefix="venv-plugin-bench-")
-    cache = os.path.join(work, "cache")
-    base = [a.venv, "--cache-dir", cache, "--without-pip", "-p", a.python]
     plug = lambda name: os.path.join(a.plugins, name + ".wasm")
-    cases = [
-        ("no plugin", base),
-        ("hg-ignore (scm hook)", base + ["--plugin", plug("hg-ignore"), "--scm-ignore-files", "git,hg"]),
-        ("pip-conf (post-setup hook)", base + ["--plugin", plug("pip-conf"), "--plugin-opt",
-                                               "pip-conf.index-url=https://pypi.example/simple"]),
-    ]
+    builds = [("", a.venv)] + ([("compared: ", a.compare)] if a.compare else [])
+    cases = []
+    for label, binary in builds:
+        # Each build keeps its own cache: their compiled-code formats differ.
+        base = [binary, "--cache-dir", os.path.join(work, "cache-%d" % len(cases)), "--without-pip", "-p", a.python]
+        cases += [
+            (label + "no plugin", base),
+            (label + "hg-ignore (scm hook)", base + ["--plugin", plug("hg-ignore"), "--scm-ignore-files", "git,hg"]),
+            (label + "pip-conf (post-setup hook)", base + ["--plugin", plug("pip-conf"), "--plugin-opt",
+                                                           "pip-conf.index-url=https://pypi.example/simple"]),
+        ]
     try:
         for _, cmd in cases:  # warm: interpreter facts and compiled code cached
             timed(cmd, os.path.join(work, "warm"))
@@ -44,13 +49,18 @@ def main():
         for i in range(a.runs):
             for name, cmd in cases:
                 times[name].append(timed(cmd, os.path.join(work, "env-%d" % i)))
-        none = statistics.median(times["no plugin"])
         print("\n### Warm plugin overhead (`venv --without-pip`, Python %s)\n" % a.python)
+        if a.compare:
+            print("Compared build: %s\n" % a.compare)
         print("| creation | runs | median | overhead |")
         print("|---|---|---|---|")
-        for name, _ in cases:
-            med = statistics.median(times[name])
-            print("| %s | %d | %.2f ms | %+.2f ms |" % (name, len(times[name]), med * 1e3, (med - none) * 1e3))
+        for label, _ in builds:
+            none = statistics.median(times[label + "no plugin"])
+            for name, _ in cases:
+                if not name.startswith(label) or (not label and name.startswith("compared: ")):
+                    continue
+                med = statistics.median(times[name])
+                print("| %s | %d | %.2f ms | %+.2f ms |" % (name, len(times[name]), med * 1e3, (med - none) * 1e3))
 
         print("\n### Cold compile (empty cache, reported by `venv -v`)\n")
         print("| plugin | size | median compile | runs |")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Plugin overhead and cold compile times. Builds the release binary and the
-# plugins from source, then prints medians. Usage: bench/plugins.sh [PYTHON] [--runs N]
+# plugins from source, then prints medians.
+# Usage: bench/plugins.sh [PYTHON] [--runs N] [--compare OTHER_VENV_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"

@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 
-use venv::builder::{Context, EnvBuilder, Options, Steps};
-use venv::interpreter::{cache::Cache, find_interpreter, PythonRequest};
-use venv::seed::run_env_python;
+use venv::{
+    envpython, find_interpreter, Cache, Context, EnvBuilder, Options, PythonRequest, Steps,
+};
 
 /// Overrides `post_setup` only; every other step stays CPython's.
 struct ExtendedSteps {
@@ -20,7 +20,7 @@ struct ExtendedSteps {
 }
 
 impl Steps for ExtendedSteps {
-    fn post_setup(&mut self, _builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
+    fn post_setup(&mut self, ctx: &Context) -> anyhow::Result<()> {
         if self.packages.is_empty() {
             return Ok(());
         }
@@ -28,7 +28,7 @@ impl Steps for ExtendedSteps {
         let mut args = vec!["-m", "pip", "install", "--disable-pip-version-check"];
         args.extend(self.packages.iter().map(String::as_str));
         let progress = &mut self.progress;
-        run_env_python(ctx, &args, Some(&mut |line: &str| progress("pip", line)))
+        envpython::run_checked(ctx, &args, &mut |line| progress("pip", line))
     }
 }
 

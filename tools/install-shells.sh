@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the shells that core/tests/activation.rs runs the activation
+# Installs the shells that core/tests/it/activation/ runs the activation
 # scripts in: zsh, fish, tcsh (Debian packages) and nushell (npm registry).
 # Safe to run again: every step checks first and does nothing if the shell
 # is already there. Meant for root in CI; uses sudo if run as another user.

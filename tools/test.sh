@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
 # (idempotent; see each installer), then runs every test in the workspace.
-# Extra arguments go to `cargo test` (e.g. `tools/test.sh --test differential`).
+# Extra arguments go to `cargo test` (e.g. `tools/test.sh --test it differential::`).
+# The integration tests are one binary, `it`, with a module per area
+# (core/tests/it/). --all-targets below already selects every binary, so it is
+# the name filter that narrows a run: `differential::` runs only the
+# differential tests (the other binaries match none), `activation::fish::`
+# only the fish ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +21,8 @@ done
 
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
-# The plugin tests load components built from plugins/ (never committed).
+# The plugin tests load components built from plugins/ and
+# core/tests/fixtures/plugins/ (never committed).
 bash tools/build-plugins.sh
 
 log=$(mktemp)

@@ -1,12 +1,57 @@
 //! The command line: CPython's `python -m venv` usage line, plus `-p/--python`,
-//! cache control and verbosity.
+//! cache control, plugins and verbosity. Part of the binary, not the library.
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Parser};
+use clap::{ArgAction, Parser, ValueEnum};
 
-use crate::builder::Options;
-use crate::seed::{LinkMode, Seeder};
+use venv::error::VenvError;
+use venv::policy::{LimitSettings, Requested};
+use venv::{Cache, LinkMode, Options, Prompt, Seeder};
+
+/// `--link-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum LinkModeArg {
+    /// Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems.
+    #[default]
+    Auto,
+    Hardlink,
+    Copy,
+    Clone,
+    Symlink,
+}
+
+impl From<LinkModeArg> for LinkMode {
+    fn from(arg: LinkModeArg) -> LinkMode {
+        match arg {
+            LinkModeArg::Auto => LinkMode::Auto,
+            LinkModeArg::Hardlink => LinkMode::Hardlink,
+            LinkModeArg::Copy => LinkMode::Copy,
+            LinkModeArg::Clone => LinkMode::Clone,
+            LinkModeArg::Symlink => LinkMode::Symlink,
+        }
+    }
+}
+
+/// `--seeder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SeederArg {
+    /// Native when the base bundles wheels, else ensurepip.
+    #[default]
+    Auto,
+    Native,
+    Ensurepip,
+}
+
+impl From<SeederArg> for Seeder {
+    fn from(arg: SeederArg) -> Seeder {
+        match arg {
+            SeederArg::Auto => Seeder::Auto,
+            SeederArg::Native => Seeder::Native,
+            SeederArg::Ensurepip => Seeder::Ensurepip,
+        }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,12 +114,12 @@ pub struct Cli {
     pub scm_ignore_files: Option<Vec<String>>,
 
     /// How pip's files get from the cache into the environment.
-    #[arg(long, value_enum, default_value_t = LinkMode::Auto)]
-    pub link_mode: LinkMode,
+    #[arg(long, value_enum, default_value_t = LinkModeArg::Auto)]
+    pub link_mode: LinkModeArg,
 
     /// How pip is installed: natively from the base's bundled wheels, or by running ensurepip.
-    #[arg(long, value_enum, default_value_t = Seeder::Auto)]
-    pub seeder: Seeder,
+    #[arg(long, value_enum, default_value_t = SeederArg::Auto)]
+    pub seeder: SeederArg,
 
     /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
     #[arg(long = "plugin", value_name = "PATH")]
@@ -88,17 +133,25 @@ pub struct Cli {
     #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
     pub plugin_grants: Vec<String>,
 
-    /// Memory limit for each plugin call, in MiB [default: 256, or the policy's cap].
+    /// Memory limit for each plugin call, all its memories together, in MiB [default: 256, or the policy's cap].
     #[arg(long, value_name = "MIB")]
-    pub plugin_memory: Option<usize>,
+    pub plugin_memory: Option<f64>,
 
     /// Time limit for each plugin call, in seconds [default: 10, or the policy's cap].
     #[arg(long, value_name = "SECONDS")]
     pub plugin_time: Option<f64>,
 
-    /// Output limit (stdout and stderr each) for each plugin call, in KiB [default: 1024, or the policy's cap].
+    /// Output limit for each plugin call (stdout, stderr, log, progress and returned text together), in KiB [default: 1024, or the policy's cap].
     #[arg(long, value_name = "KIB")]
-    pub plugin_output: Option<usize>,
+    pub plugin_output: Option<f64>,
+
+    /// Bytes a plugin call may write into files, in MiB [default: 256, or the policy's cap].
+    #[arg(long, value_name = "MIB")]
+    pub plugin_write: Option<f64>,
+
+    /// New files, directories and links a plugin call may create [default: 10000, or the policy's cap].
+    #[arg(long, value_name = "N")]
+    pub plugin_entries: Option<f64>,
 
     /// Print the plugin policy in force, where it came from, the user config, and the
     /// limits and plugins that would apply with the other flags given; then exit.
@@ -136,56 +189,62 @@ impl Cli {
             symlinks: !self.copies,
             upgrade: self.upgrade,
             with_pip: !self.without_pip,
-            prompt: self.prompt.clone(),
+            prompt: Prompt::from_arg(self.prompt.as_deref()),
             upgrade_deps: self.upgrade_deps,
             scm_ignore_files,
-            link_mode: self.link_mode,
-            seeder: self.seeder,
-            verbose: self.verbose > 0,
+            link_mode: self.link_mode.into(),
+            seeder: self.seeder.into(),
+            program: Some(
+                std::env::current_exe()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "venv".to_owned()),
+            ),
         }
     }
 
-    pub fn cache(&self) -> crate::interpreter::cache::Cache {
+    pub fn cache(&self) -> Cache {
         if self.no_cache {
-            crate::interpreter::cache::Cache::disabled()
+            Cache::disabled()
         } else {
-            crate::interpreter::cache::Cache::new(
-                self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()),
-            )
+            Cache::new(self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()))
         }
     }
-}
 
-impl Cli {
     /// The `--plugin*` flags, before policy and user config are applied.
-    pub fn requested_plugins(&self) -> Result<crate::policy::Requested, String> {
-        let mut req = crate::policy::Requested {
-            plugins: self
-                .plugins
-                .iter()
-                .map(|p| crate::paths::absolute(p))
-                .collect(),
+    pub fn requested_plugins(&self) -> Result<Requested, VenvError> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let mut req = Requested {
+            plugins: self.plugins.iter().map(|p| cwd.join(p)).collect(),
             ..Default::default()
         };
         for opt in &self.plugin_opts {
             let parsed = opt
                 .split_once('=')
                 .and_then(|(t, v)| t.split_once('.').map(|(n, k)| (n, k, v)));
-            let (name, key, value) =
-                parsed.ok_or_else(|| format!("--plugin-opt {opt}: expected NAME.key=value"))?;
+            let (name, key, value) = parsed.ok_or_else(|| VenvError::InvalidFlag {
+                flag: "--plugin-opt",
+                value: opt.clone(),
+                expected: "NAME.key=value",
+            })?;
             req.options
                 .push((name.to_owned(), key.to_owned(), value.to_owned()));
         }
         for grant in &self.plugin_grants {
-            let (name, what) = grant.split_once('=').ok_or_else(|| {
-                format!("--plugin-grant {grant}: expected NAME=run-python or NAME=read:DIR")
-            })?;
+            let (name, what) = grant
+                .split_once('=')
+                .ok_or_else(|| VenvError::InvalidFlag {
+                    flag: "--plugin-grant",
+                    value: grant.clone(),
+                    expected: "NAME=run-python or NAME=read:DIR",
+                })?;
             req.grants.push((name.to_owned(), what.to_owned()));
         }
-        req.limits = crate::policy::LimitSettings {
+        req.limits = LimitSettings {
             memory_mib: self.plugin_memory,
             time_seconds: self.plugin_time,
             output_kib: self.plugin_output,
+            write_mib: self.plugin_write,
+            write_entries: self.plugin_entries,
         };
         Ok(req)
     }

@@ -1,44 +1,123 @@
 //! `pyvenv.cfg`: the keys, order and values CPython's `create_configuration`
 //! writes for the base interpreter's version.
 
-use crate::builder::{Context, Options};
+use std::path::PathBuf;
+
+use crate::context::{default_scm_ignore_files, Context};
 use crate::pyrepr::repr_str;
 
-/// Renders `pyvenv.cfg` for `ctx`. `system_site_packages` is passed separately
-/// because CPython writes the file twice: with `false` until pip is installed,
-/// then with the real value (bpo-24875).
-pub fn render(opts: &Options, ctx: &Context, system_site_packages: bool) -> String {
-    let info = &ctx.interpreter.info;
-    let mut out = String::new();
-    out.push_str(&format!("home = {}\n", ctx.python_dir.display()));
-    out.push_str(&format!(
-        "include-system-site-packages = {system_site_packages}\n"
-    ));
-    out.push_str(&format!("version = {}\n", info.version_string()));
-    if let Some(prompt) = &ctx.cfg_prompt {
-        out.push_str(&format!("prompt = {}\n", repr_str(prompt)));
-    }
-    // 3.11 added the real base executable and the command that made the env.
-    if info.at_least(11) {
-        out.push_str(&format!(
-            "executable = {}\n",
-            info.real_executable.display()
-        ));
-        out.push_str(&format!(
-            "command = {}\n",
-            command_line(opts, ctx, system_site_packages)
-        ));
-    }
-    out
+/// Everything `pyvenv.cfg` says.
+#[derive(Debug, Clone)]
+pub struct PyvenvCfg {
+    /// The base interpreter's directory.
+    pub home: PathBuf,
+    pub include_system_site_packages: bool,
+    /// `X.Y.Z` of the base.
+    pub version: String,
+    pub prompt: Option<String>,
+    /// 3.11+: the real base executable and the command that made the env.
+    pub executable: Option<PathBuf>,
+    pub command: Option<String>,
 }
 
-/// The command that recreates this environment: our executable, the base
+impl PyvenvCfg {
+    /// Reads `pyvenv.cfg` text the way CPython's `site` module does: each
+    /// line with a `=` is a key (stripped, lower-cased) and a value
+    /// (stripped); other lines are ignored. Later keys win.
+    pub fn parse_pairs(text: &str) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim().to_lowercase();
+            let value = value.trim().to_owned();
+            match pairs.iter_mut().find(|(k, _)| *k == key) {
+                Some(pair) => pair.1 = value,
+                None => pairs.push((key, value)),
+            }
+        }
+        pairs
+    }
+
+    /// The configuration in `text`; `home` and `version` are required.
+    pub fn parse(text: &str) -> Result<PyvenvCfg, String> {
+        let pairs = Self::parse_pairs(text);
+        let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let home = get("home").ok_or("no `home` key")?;
+        let version = get("version")
+            .or_else(|| get("version_info"))
+            .ok_or("no `version` key")?;
+        let include_system_site_packages = match get("include-system-site-packages").as_deref() {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(other) => {
+                return Err(format!(
+                    "include-system-site-packages is `{other}`, not true or false"
+                ))
+            }
+        };
+        Ok(PyvenvCfg {
+            home: PathBuf::from(home),
+            include_system_site_packages,
+            version,
+            prompt: get("prompt").map(|p| crate::pyrepr::unrepr_str(&p)),
+            executable: get("executable").map(PathBuf::from),
+            command: get("command"),
+        })
+    }
+
+    /// The file's text, keys in CPython's order.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("home = {}\n", self.home.display()));
+        out.push_str(&format!(
+            "include-system-site-packages = {}\n",
+            self.include_system_site_packages
+        ));
+        out.push_str(&format!("version = {}\n", self.version));
+        if let Some(prompt) = &self.prompt {
+            out.push_str(&format!("prompt = {}\n", repr_str(prompt)));
+        }
+        if let Some(executable) = &self.executable {
+            out.push_str(&format!("executable = {}\n", executable.display()));
+        }
+        if let Some(command) = &self.command {
+            out.push_str(&format!("command = {command}\n"));
+        }
+        out
+    }
+
+    /// What CPython writes for `ctx`. `system_site_packages` is passed
+    /// separately because CPython writes the file twice: with `false` until
+    /// pip is installed, then with the real value (bpo-24875).
+    pub fn for_env(ctx: &Context, system_site_packages: bool) -> PyvenvCfg {
+        let info = &ctx.interpreter.info;
+        let newer = info.at_least(11);
+        PyvenvCfg {
+            home: ctx.python_dir.clone(),
+            include_system_site_packages: system_site_packages,
+            version: info.version_string(),
+            prompt: ctx.cfg_prompt.clone(),
+            executable: newer.then(|| info.real_executable.clone()),
+            command: newer.then(|| command_line(ctx, system_site_packages)),
+        }
+    }
+}
+
+/// CPython's `create_configuration` step.
+pub fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow::Result<()> {
+    let text = PyvenvCfg::for_env(ctx, system_site_packages).render();
+    ctx.fs.write_file(&ctx.layout.cfg, text.as_bytes(), None)
+}
+
+/// The command that recreates this environment: the program, the base
 /// interpreter, then the flags in the order CPython lists them.
-fn command_line(opts: &Options, ctx: &Context, system_site_packages: bool) -> String {
+fn command_line(ctx: &Context, system_site_packages: bool) -> String {
+    let opts = &ctx.options;
     let info = &ctx.interpreter.info;
-    let program = std::env::current_exe()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| "venv".to_owned());
+    let program = opts.program.clone().unwrap_or_else(|| "venv".to_owned());
     let mut args = vec![
         program,
         "--python".to_owned(),
@@ -62,10 +141,10 @@ fn command_line(opts: &Options, ctx: &Context, system_site_packages: bool) -> St
     if opts.upgrade_deps {
         args.push("--upgrade-deps".into());
     }
-    if let Some(prompt) = &opts.prompt {
+    if let Some(prompt) = opts.prompt.as_arg() {
         args.push(format!("--prompt=\"{prompt}\""));
     }
-    let default_scm = crate::builder::default_scm_ignore_files(info);
+    let default_scm = default_scm_ignore_files(info);
     if ctx.scm_ignore_files.is_empty() {
         if !default_scm.is_empty() {
             args.push("--without-scm-ignore-files".into());
@@ -78,4 +157,31 @@ fn command_line(opts: &Options, ctx: &Context, system_site_packages: bool) -> St
     }
     args.push(ctx.env_dir.display().to_string());
     args.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_rendered_parses_back() {
+        let cfg = PyvenvCfg {
+            home: PathBuf::from("/usr/bin"),
+            include_system_site_packages: true,
+            version: "3.12.1".into(),
+            prompt: Some("it's \"q\"\n".into()),
+            executable: Some(PathBuf::from("/usr/bin/python3.12")),
+            command: Some("venv --prompt=x /tmp/e".into()),
+        };
+        let back = PyvenvCfg::parse(&cfg.render()).unwrap();
+        assert_eq!(back.home, cfg.home);
+        assert!(back.include_system_site_packages);
+        assert_eq!(back.prompt, cfg.prompt);
+        assert_eq!(back.command, cfg.command);
+        assert!(PyvenvCfg::parse("version = 3.8.0\n").is_err());
+        assert_eq!(
+            PyvenvCfg::parse_pairs(" Home = /x \n\njunk\nhome=/y\n"),
+            [("home".to_owned(), "/y".to_owned())]
+        );
+    }
 }

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use cap_fs_ext::DirExt;
 use cap_std::fs::Dir;
 use std::os::unix::fs::PermissionsExt;
 
@@ -14,16 +15,17 @@ use crate::error::VenvError;
 
 pub struct EnvDir {
     dir: Dir,
-    /// True for a directory we just created (staged, private to this run):
-    /// nothing can have been planted in it, so files are written directly.
-    fresh: bool,
+    /// True for a directory we just created (staged, private to this run)
+    /// that no plugin has been given yet: nothing can have been planted in
+    /// it, so files are written directly.
+    fresh: std::cell::Cell<bool>,
     /// The env's final absolute path, used in messages only.
     display_root: std::path::PathBuf,
 }
 
 /// What an entry in the env is, without following a symlink.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Entry {
+pub enum EntryKind {
     Missing,
     Dir,
     File,
@@ -34,7 +36,7 @@ impl EnvDir {
     pub fn new(dir: Dir, display_root: &Path, fresh: bool) -> EnvDir {
         EnvDir {
             dir,
-            fresh,
+            fresh: std::cell::Cell::new(fresh),
             display_root: display_root.to_path_buf(),
         }
     }
@@ -43,12 +45,18 @@ impl EnvDir {
         &self.dir
     }
 
-    pub fn entry(&self, rel: &Path) -> io::Result<Entry> {
+    /// From now on, treat the directory as one that may hold planted links
+    /// (called before a plugin gets access to it).
+    pub fn distrust(&self) {
+        self.fresh.set(false);
+    }
+
+    pub fn entry(&self, rel: &Path) -> io::Result<EntryKind> {
         match self.dir.symlink_metadata(rel) {
-            Ok(m) if m.file_type().is_symlink() => Ok(Entry::Symlink),
-            Ok(m) if m.is_dir() => Ok(Entry::Dir),
-            Ok(_) => Ok(Entry::File),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Entry::Missing),
+            Ok(m) if m.file_type().is_symlink() => Ok(EntryKind::Symlink),
+            Ok(m) if m.is_dir() => Ok(EntryKind::Dir),
+            Ok(_) => Ok(EntryKind::File),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(EntryKind::Missing),
             Err(e) => Err(e),
         }
     }
@@ -59,15 +67,15 @@ impl EnvDir {
         for part in rel.components() {
             sofar.push(part);
             match self.entry(&sofar)? {
-                Entry::Dir => {}
-                Entry::Missing => self.dir.create_dir(&sofar)?,
-                Entry::Symlink => {
+                EntryKind::Dir => {}
+                EntryKind::Missing => self.dir.create_dir(&sofar)?,
+                EntryKind::Symlink => {
                     return Err(VenvError::SymlinkInEnv {
                         path: self.display_root.join(&sofar),
                     }
                     .into());
                 }
-                Entry::File => anyhow::bail!(
+                EntryKind::File => anyhow::bail!(
                     "unable to create directory {}: a file is in the way",
                     self.display_root.join(&sofar).display()
                 ),
@@ -105,10 +113,10 @@ impl EnvDir {
         rel: &Path,
         fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
     ) -> anyhow::Result<()> {
-        if self.entry(rel)? == Entry::Dir {
+        if self.entry(rel)? == EntryKind::Dir {
             anyhow::bail!("{} is a directory", self.display_root.join(rel).display());
         }
-        if self.fresh {
+        if self.fresh.get() {
             let mut file = self.dir.create(rel)?.into_std();
             return Ok(fill(&mut file)?);
         }
@@ -139,12 +147,22 @@ impl EnvDir {
         self.dir.read_link_contents(rel)
     }
 
-    /// Removes whatever is at `rel` (a directory recursively, without following links).
+    /// Removes whatever is at `rel` (a directory recursively, at any depth,
+    /// without following links).
     pub fn remove(&self, rel: &Path) -> io::Result<()> {
         match self.entry(rel)? {
-            Entry::Missing => Ok(()),
-            Entry::Dir => self.dir.remove_dir_all(rel),
-            Entry::File | Entry::Symlink => self.dir.remove_file(rel),
+            EntryKind::Missing => Ok(()),
+            EntryKind::Dir => {
+                let (parent, name) = match (rel.parent(), rel.file_name()) {
+                    (Some(p), Some(n)) if !p.as_os_str().is_empty() => {
+                        (self.dir.open_dir_nofollow(p)?, n)
+                    }
+                    (_, Some(n)) => (self.dir.try_clone()?, n),
+                    _ => return Err(io::Error::other("cannot remove the environment itself")),
+                };
+                crate::tree::remove_tree(&parent, name)
+            }
+            EntryKind::File | EntryKind::Symlink => self.dir.remove_file(rel),
         }
     }
 
@@ -156,19 +174,4 @@ impl EnvDir {
         }
         Ok(())
     }
-}
-
-/// The process umask, read without changing it (Linux reports it in /proc).
-pub fn umask() -> u32 {
-    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *UMASK.get_or_init(|| {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_owned()))
-            })
-            .and_then(|v| u32::from_str_radix(&v, 8).ok())
-            .unwrap_or(0o022)
-    })
 }

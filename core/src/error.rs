@@ -35,9 +35,6 @@ pub enum VenvError {
     #[error("{path} is a symbolic link; venv does not create environments through links: pass the real directory")]
     EnvDirIsSymlink { path: PathBuf },
 
-    #[error("{path} is not a virtual environment (no pyvenv.cfg), so --upgrade has nothing to upgrade; drop --upgrade to create one")]
-    NotAnEnvironment { path: PathBuf },
-
     #[error("refusing to create a venv in {path} because it contains the PATH separator `:`; choose a path without it")]
     PathSeparatorInPath { path: PathBuf },
 
@@ -58,11 +55,21 @@ pub enum VenvError {
     #[error("no ignore-file writer for SCM `{scm}` (available: {supported}); drop it from --scm-ignore-files or add a plugin that serves it")]
     UnknownScm { scm: String, supported: String },
 
-    #[error("{0}")]
-    Usage(String),
+    #[error("{flag} {value}: expected {expected}")]
+    InvalidFlag {
+        flag: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 
-    #[error("{0}")]
-    Plugin(String),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+
+    #[error("interrupted by {}; nothing was left behind", signal_name(*signal))]
+    Interrupted { signal: i32 },
 
     #[error("step `{step}` failed for {env}: {message}")]
     Step {
@@ -83,6 +90,16 @@ impl VenvError {
     }
 }
 
+/// The conventional name of a stop signal, for messages.
+pub fn signal_name(signal: i32) -> String {
+    match signal {
+        2 => "SIGINT".to_owned(),
+        15 => "SIGTERM".to_owned(),
+        1 => "SIGHUP".to_owned(),
+        other => format!("signal {other}"),
+    }
+}
+
 /// Folds a possibly multi-line message (a child's output, an anyhow chain) onto one line.
 pub fn one_line(text: &str) -> String {
     text.split('\n')
@@ -90,4 +107,221 @@ pub fn one_line(text: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" | ")
+}
+
+/// A policy, user config or plugin request that cannot be honoured.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read the {what} {path}: {reason}")]
+    Unreadable {
+        what: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+
+    #[error("the {what} {path} is invalid: {reason}; fix it")]
+    Invalid {
+        what: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+
+    #[error("{owner}: grant `{grant}`: {dir} is not a directory")]
+    GrantNotADirectory {
+        owner: String,
+        grant: String,
+        dir: PathBuf,
+    },
+
+    #[error("{owner}: unknown grant `{grant}` (run-python or read:DIR)")]
+    UnknownGrant { owner: String, grant: String },
+
+    #[error("{flag}: no plugin named `{name}` (plugins: {known})")]
+    UnknownPlugin {
+        flag: String,
+        name: String,
+        known: String,
+    },
+
+    #[error("{flag}: `{name}` is required by the policy {policy}, which sets its grants")]
+    RequiredGrantsFixed {
+        flag: String,
+        name: String,
+        policy: String,
+    },
+
+    #[error("plugin `{name}` refused: the policy {policy} allows no user plugins")]
+    NoUserPlugins { name: String, policy: String },
+
+    #[error("plugin `{name}` (sha256 {digest}) is not pinned by the policy {policy}; ask for it to be pinned")]
+    NotPinned {
+        name: String,
+        digest: String,
+        policy: String,
+    },
+
+    #[error("plugin `{name}`: grant `{grant}` is not allowed by the policy {policy}")]
+    GrantNotAllowed {
+        name: String,
+        grant: String,
+        policy: String,
+    },
+
+    #[error("cannot read plugin {path}: {reason}")]
+    PluginUnreadable { path: PathBuf, reason: String },
+
+    #[error("required plugin `{name}` from the policy {policy}: {source}")]
+    RequiredUnavailable {
+        name: String,
+        policy: String,
+        source: Box<PolicyError>,
+    },
+
+    #[error("required plugin `{name}` ({path}) does not match the policy {policy}: sha256 is {actual}, the policy pins {pinned}; restore the plugin or update the policy")]
+    DigestMismatch {
+        name: String,
+        path: PathBuf,
+        policy: String,
+        actual: String,
+        pinned: String,
+    },
+
+    #[error("plugin `{name}` is required by the policy {policy} with {key}={value}; it cannot be overridden")]
+    RequiredOptionFixed {
+        name: String,
+        policy: String,
+        key: String,
+        value: String,
+    },
+
+    #[error("plugin `{name}` is required by the policy {policy} from {path}; a different file of that name cannot be added")]
+    RequiredPathFixed {
+        name: String,
+        policy: String,
+        path: PathBuf,
+    },
+
+    #[error("required plugin path `{}` in the policy {}: `~` is not expanded in a policy (it would be each user's home); write an absolute path", path.display(), policy.display())]
+    HomeInPolicy { policy: PathBuf, path: PathBuf },
+
+    #[error("{what} {value} from {from} is invalid: {reason}")]
+    InvalidLimit {
+        what: &'static str,
+        value: String,
+        from: &'static str,
+        reason: String,
+    },
+
+    #[error("{what} {value} {unit} from {from} exceeds the policy {policy}'s cap of {cap} {unit}")]
+    LimitOverCap {
+        what: &'static str,
+        value: f64,
+        unit: &'static str,
+        from: &'static str,
+        policy: String,
+        cap: f64,
+    },
+}
+
+/// Which plugin hook was running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hook {
+    PostSetup,
+    SupportedScms,
+    CreateIgnoreFile,
+}
+
+impl std::fmt::Display for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Hook::PostSetup => "post-setup",
+            Hook::SupportedScms => "supported-scms",
+            Hook::CreateIgnoreFile => "create-ignore-file",
+        })
+    }
+}
+
+/// A plugin that could not be loaded, or whose hook failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct PluginError {
+    pub plugin: String,
+    /// The component's file, named when loading fails.
+    pub path: Option<PathBuf>,
+    /// The hook that failed; `None` while loading.
+    pub hook: Option<Hook>,
+    pub failure: PluginFailure,
+}
+
+impl std::fmt::Display for PluginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.hook, &self.path) {
+            (Some(hook), _) => write!(
+                f,
+                "plugin `{}` failed in {hook}: {}",
+                self.plugin, self.failure
+            ),
+            (None, Some(path)) => write!(
+                f,
+                "plugin `{}` ({}): {}",
+                self.plugin,
+                path.display(),
+                self.failure
+            ),
+            (None, None) => write!(f, "plugin `{}`: {}", self.plugin, self.failure),
+        }
+    }
+}
+
+/// Why a plugin failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PluginFailure {
+    #[error("cannot read it: {0}")]
+    Unreadable(String),
+    #[error("not a valid WebAssembly component: {0}")]
+    NotAComponent(String),
+    #[error(
+        "does not match venv's plugin worlds: it exports neither {post_setup} nor {scm_ignore}"
+    )]
+    NoHooks {
+        post_setup: &'static str,
+        scm_ignore: &'static str,
+    },
+    #[error("needs imports venv does not provide: {0}")]
+    UnknownImports(String),
+    #[error("exceeded its memory limit of {mib} MiB")]
+    MemoryLimit { mib: usize },
+    #[error("exceeded its time limit of {seconds:.1} s")]
+    TimeLimit { seconds: f64 },
+    #[error("exceeded its output limit of {kib} KiB")]
+    OutputLimit { kib: usize },
+    #[error("exceeded its limit of {elements} table elements")]
+    TableLimit { elements: usize },
+    #[error("exceeded its write limit of {mib} MiB")]
+    WriteLimit { mib: u64 },
+    #[error("exceeded its limit of {entries} new files, directories and links")]
+    EntryLimit { entries: u64 },
+    #[error("interrupted by a signal")]
+    Interrupted,
+    #[error("wrote {what} in {hook}; {rule}")]
+    Refused {
+        what: String,
+        hook: &'static str,
+        rule: &'static str,
+    },
+    #[error("returned an invalid SCM list: {0}")]
+    BadScmList(String),
+    #[error("exhausted its stack (unbounded recursion?)")]
+    StackExhausted,
+    #[error("exhausted its stack or accessed memory out of bounds (unbounded recursion?)")]
+    OutOfBounds,
+    #[error("panicked or aborted (wasm `unreachable`)")]
+    Panicked,
+    #[error("trapped: {0}")]
+    Trapped(String),
+    /// The hook returned an error result.
+    #[error("{0}")]
+    Returned(String),
+    /// Anything else the host ran into while calling the hook.
+    #[error("{0}")]
+    Host(String),
 }

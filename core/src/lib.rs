@@ -1,25 +1,42 @@
 //! `venv`: creates Python virtual environments that are indistinguishable from
-//! what CPython's own `python -m venv` creates, natively and atomically.
+//! what CPython's own `python -m venv` creates, natively and atomically, and
+//! extensible with sandboxed WebAssembly plugins.
 //!
-//! The modules follow the steps of one creation (see ARCHITECTURE.md):
-//! [`cli`] parses the command line, [`interpreter`] finds and queries the base
-//! Python, [`builder`] runs CPython's `EnvBuilder` steps through [`envfs`]
-//! (cap-std), writing [`config`] and [`scripts`], [`seed`] installs pip, and
-//! [`plugin`] runs WebAssembly hooks in a sandbox.
+//! The library API: an [`EnvBuilder`] (CPython's `venv.EnvBuilder`) runs
+//! [`Steps`] over a [`Context`]; a type that overrides some steps extends it
+//! the way a Python subclass would. Progress and messages arrive as
+//! [`report::Event`]s at the caller's [`report::Reporter`]: the library never
+//! writes to the terminal. See ARCHITECTURE.md for the modules and the layers.
 
 pub mod builder;
-pub mod cli;
+pub mod cache;
 pub mod config;
+pub mod context;
 pub mod envfs;
+pub mod envpython;
 pub mod error;
 pub mod interpreter;
-pub mod paths;
+pub mod interrupt;
 pub mod plugin;
 pub mod policy;
-pub mod pyrepr;
-pub mod scripts;
-pub mod seed;
+pub mod report;
+pub mod steps;
 
-pub use builder::{Context, DefaultSteps, EnvBuilder, Options, Steps};
+pub(crate) mod os;
+pub(crate) mod paths;
+pub(crate) mod pyrepr;
+pub(crate) mod scripts;
+pub(crate) mod seed;
+pub(crate) mod staging;
+pub(crate) mod tree;
+
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use builder::EnvBuilder;
+pub use cache::Cache;
+pub use context::{Context, LinkMode, Options, Prompt, Seeder};
 pub use error::VenvError;
-pub use interpreter::{Interpreter, InterpreterInfo, PythonRequest};
+pub use interpreter::{find_interpreter, Interpreter, InterpreterInfo, PythonRequest};
+pub use steps::{DefaultSteps, Steps};

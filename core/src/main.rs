@@ -1,64 +1,85 @@
+//! The `venv` binary: parses the command line, applies the plugin policy,
+//! finds the interpreter, and runs the library's builder for each ENV_DIR,
+//! showing its events on the terminal.
+
+mod cli;
+mod terminal;
+
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use venv::cli::Cli;
-use venv::plugin::{steps::PluginSteps, PluginHost};
+use venv::plugin::{HostOptions, PluginHost, PluginSteps};
 use venv::policy::{self, Policy, UserConfig};
+use venv::report::{Event, SharedReporter};
 use venv::{DefaultSteps, EnvBuilder, PythonRequest, Steps, VenvError};
+
+use cli::Cli;
+use terminal::Terminal;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Signals stop a creation in order (rolled back) instead of killing it mid-way.
+    if let Err(e) = venv::interrupt::install() {
+        eprintln!("venv: warning: cannot handle signals ({e}); an interrupted creation may leave a staging directory");
+    }
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("venv: error: {err}");
-            ExitCode::FAILURE
+            match err {
+                VenvError::Interrupted { signal } => ExitCode::from((128 + signal) as u8),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }
 
 fn run(cli: &Cli) -> Result<(), VenvError> {
-    let policy = Policy::load().map_err(VenvError::Usage)?;
-    let config = UserConfig::load().map_err(VenvError::Usage)?;
-    let requested = cli.requested_plugins().map_err(VenvError::Usage)?;
+    let reporter: SharedReporter = Arc::new(Terminal {
+        verbose: cli.verbose > 0,
+    });
+    let policy = Policy::load()?;
+    let config = UserConfig::load()?;
+    let requested = cli.requested_plugins()?;
     let resolved = policy::resolve(&policy, &config, &requested);
     if cli.show_policy {
         print!(
             "{}",
             policy::describe(&policy, &config, resolved.as_ref().ok())
         );
-        return resolved.map(|_| ()).map_err(VenvError::Usage);
+        return resolved.map(|_| ()).map_err(VenvError::from);
     }
-    let resolved = resolved.map_err(VenvError::Usage)?;
+    let resolved = resolved?;
     let options = cli.options();
     // Checked again by EnvBuilder::validate; here so that it is reported before
     // any interpreter lookup, as CPython reports it before doing anything.
     if options.upgrade && options.clear {
         return Err(VenvError::UpgradeWithClear);
     }
-    let cache = cli.cache();
+    let cache = cli.cache().with_reporter(reporter.clone());
     let request = PythonRequest::parse(cli.python.as_deref());
-    let interpreter = venv::interpreter::find_interpreter(&request, &cache)?;
-    if options.verbose {
-        eprintln!(
-            "venv: using Python {} at {}",
-            interpreter.info.version_string(),
-            interpreter.path.display()
-        );
-    }
+    let interpreter = venv::find_interpreter(&request, &cache)?;
+    reporter.report(Event::InterpreterChosen {
+        version: interpreter.info.version_string(),
+        path: interpreter.path.clone(),
+    });
     let mut steps: Box<dyn Steps> = if resolved.specs.is_empty() {
         Box::new(DefaultSteps)
     } else {
         let host = PluginHost::load(
             &resolved.specs,
-            resolved.limits,
-            cache.root(),
-            options.verbose,
-        )
-        .map_err(|e| VenvError::Plugin(venv::error::one_line(&format!("{e:#}"))))?;
-        Box::new(PluginSteps { host })
+            HostOptions {
+                limits: resolved.limits,
+                cache: cache.clone(),
+                reporter: reporter.clone(),
+            },
+        )?;
+        Box::new(PluginSteps::new(host))
     };
-    let builder = EnvBuilder::new(options, interpreter).with_cache(cache);
+    let builder = EnvBuilder::new(options, interpreter)
+        .with_cache(cache)
+        .with_reporter(reporter);
     for dir in &cli.dirs {
         builder.create_with(dir, steps.as_mut())?;
     }

@@ -41,6 +41,41 @@ pub fn repr_str(s: &str) -> String {
     out
 }
 
+/// The string a `repr()` text stands for (the inverse of [`repr_str`]):
+/// quotes removed, escapes undone. Text that is not a quoted literal is
+/// returned as it is.
+pub fn unrepr_str(text: &str) -> String {
+    let inner = match text.chars().next() {
+        Some(q @ ('\'' | '"')) if text.len() >= 2 && text.ends_with(q) => &text[1..text.len() - 1],
+        _ => return text.to_owned(),
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let hex = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize| {
+            let digits: String = (0..n).filter_map(|_| chars.next()).collect();
+            u32::from_str_radix(&digits, 16)
+                .ok()
+                .and_then(char::from_u32)
+        };
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('x') => out.extend(hex(&mut chars, 2)),
+            Some('u') => out.extend(hex(&mut chars, 4)),
+            Some('U') => out.extend(hex(&mut chars, 8)),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// An approximation of `str.isprintable()` for one character: control and
 /// format characters, separators other than the space, and surrogates are not.
 fn is_printable(c: char) -> bool {
@@ -71,5 +106,23 @@ mod tests {
         assert_eq!(repr_str("éñv ü"), "'éñv ü'");
         assert_eq!(repr_str("\u{7}"), "'\\x07'");
         assert_eq!(repr_str("nb\u{a0}sp"), "'nb\\xa0sp'");
+    }
+
+    #[test]
+    fn unrepr_inverts_repr() {
+        use super::unrepr_str;
+        for s in [
+            "abc",
+            "it's",
+            "a'b\"c",
+            "tab\there",
+            "back\\slash",
+            "\u{7}",
+            "nb\u{a0}sp",
+            "\u{2028}x\u{e000}",
+        ] {
+            assert_eq!(unrepr_str(&repr_str(s)), s);
+        }
+        assert_eq!(unrepr_str("plain"), "plain");
     }
 }

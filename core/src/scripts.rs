@@ -3,7 +3,9 @@
 //! that each value is escaped for the shell that reads it, so an env path with
 //! spaces, quotes or `$` cannot break (or inject into) the script.
 
-use crate::builder::Context;
+use std::path::Path;
+
+use crate::context::Context;
 
 /// The shells we write activation scripts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,21 +70,56 @@ pub fn escape(shell: Shell, value: &str) -> String {
     }
 }
 
+/// The values CPython's placeholders stand for.
+#[derive(Debug, Clone, Copy)]
+pub struct Placeholders<'a> {
+    pub env_dir: &'a Path,
+    pub env_name: &'a str,
+    pub prompt: &'a str,
+    pub bin_name: &'a str,
+    pub env_exe: &'a Path,
+}
+
+impl<'a> Placeholders<'a> {
+    pub fn of(ctx: &'a Context) -> Placeholders<'a> {
+        Placeholders {
+            env_dir: &ctx.env_dir,
+            env_name: &ctx.env_name,
+            prompt: &ctx.prompt,
+            bin_name: &ctx.bin_name,
+            env_exe: &ctx.env_exe,
+        }
+    }
+}
+
 /// CPython's `replace_variables`, with per-shell escaping.
-pub fn replace_variables(text: &str, ctx: &Context, shell: Shell) -> String {
-    let dir = ctx.env_dir.to_string_lossy();
-    let python = ctx.env_exe.to_string_lossy();
+pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> String {
+    let dir = values.env_dir.to_string_lossy();
+    let python = values.env_exe.to_string_lossy();
     [
         ("__VENV_DIR__", dir.as_ref()),
-        ("__VENV_NAME__", ctx.env_name.as_str()),
-        ("__VENV_PROMPT__", ctx.prompt.as_str()),
-        ("__VENV_BIN_NAME__", ctx.bin_name.as_str()),
+        ("__VENV_NAME__", values.env_name),
+        ("__VENV_PROMPT__", values.prompt),
+        ("__VENV_BIN_NAME__", values.bin_name),
         ("__VENV_PYTHON__", python.as_ref()),
     ]
     .into_iter()
     .fold(text.to_owned(), |text, (placeholder, value)| {
         text.replace(placeholder, &escape(shell, value))
     })
+}
+
+/// CPython's `setup_scripts`: writes the activation scripts into bin.
+pub fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
+    for template in TEMPLATES {
+        let text = replace_variables(template.text, Placeholders::of(ctx), template.shell);
+        ctx.fs.write_file(
+            &ctx.layout.bin.join(template.file_name),
+            text.as_bytes(),
+            Some(SCRIPT_MODE),
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

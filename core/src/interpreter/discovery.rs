@@ -5,11 +5,10 @@
 //! `cpython3.12`, `py3.12`), looked up on PATH and among pyenv's versions.
 
 use std::collections::HashSet;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::cache::Cache;
-use super::{pyenv, Interpreter};
+use super::{path_search, pyenv, Interpreter};
+use crate::cache::Cache;
 use crate::error::VenvError;
 use crate::paths::absolute;
 
@@ -170,10 +169,10 @@ fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
     names.push(format!("python{major}"));
     names.push("python".to_owned());
     let mut out = Vec::new();
-    for dir in path_dirs() {
+    for dir in path_search::dirs_excluding(pyenv::shims_dir().as_deref()) {
         for name in &names {
             let p = dir.join(name);
-            if is_executable(&p) {
+            if path_search::is_executable(&p) {
                 out.push(p);
             }
         }
@@ -186,7 +185,7 @@ fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
             let p = prefix
                 .join("bin")
                 .join(format!("python{}.{}", version.0, version.1));
-            if is_executable(&p) {
+            if path_search::is_executable(&p) {
                 out.push(p);
             }
         }
@@ -199,7 +198,7 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
     let mut seen = HashSet::new();
     let mut found = Vec::new();
     let mut candidates = Vec::new();
-    for dir in path_dirs() {
+    for dir in path_search::dirs_excluding(pyenv::shims_dir().as_deref()) {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut names: Vec<String> = entries
                 .filter_map(Result::ok)
@@ -218,7 +217,7 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
         );
     }
     for path in candidates {
-        if !is_executable(&path) {
+        if !path_search::is_executable(&path) {
             continue;
         }
         if let Ok(interp) = Interpreter::load(&path, cache) {
@@ -252,28 +251,6 @@ fn is_python_name(name: &str) -> bool {
     }
 }
 
-fn path_dirs() -> Vec<PathBuf> {
-    let shims = pyenv::shims_dir();
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|d| !d.as_os_str().is_empty() && Some(d) != shims.as_ref())
-        .collect()
-}
-
-fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// `command` on PATH, skipping pyenv's shims directory.
-pub(super) fn which_excluding_shims(command: &str) -> Option<PathBuf> {
-    path_dirs()
-        .into_iter()
-        .map(|d| d.join(command))
-        .find(|p| is_executable(p))
-}
-
 /// `command` on PATH; a pyenv shim is replaced by the interpreter it would run.
 fn which_resolving_shims(command: &str) -> Option<PathBuf> {
     let path_var = std::env::var_os("PATH")?;
@@ -282,7 +259,7 @@ fn which_resolving_shims(command: &str) -> Option<PathBuf> {
             continue;
         }
         let candidate = dir.join(command);
-        if !is_executable(&candidate) {
+        if !path_search::is_executable(&candidate) {
             continue;
         }
         if pyenv::is_shim(&candidate) {

@@ -1,15 +1,18 @@
-//! The base interpreter: finding it (`discovery`), asking it about itself
-//! once (`query.py`), and remembering the answer on disk (`cache`).
+//! The base interpreter: finding it (`discovery`, with `pyenv` shims and
+//! `path_search`), asking it about itself once (`query.py`), and keeping the
+//! answer in the cache (`stored`).
 
-pub mod cache;
-pub mod discovery;
+mod discovery;
+mod path_search;
 mod pyenv;
+mod stored;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::Cache;
 use crate::error::VenvError;
 
 pub use discovery::{find_interpreter, PythonRequest};
@@ -95,12 +98,12 @@ struct VersionOnly {
 
 impl Interpreter {
     /// Asks the interpreter at `path` about itself, or reads the cached answer.
-    pub fn load(path: &Path, cache: &cache::Cache) -> Result<Interpreter, VenvError> {
-        let info = match cache.read_interpreter(path) {
+    pub fn load(path: &Path, cache: &Cache) -> Result<Interpreter, VenvError> {
+        let info = match stored::read(cache, path) {
             Some(info) => info,
             None => {
                 let info = query(path)?;
-                cache.write_interpreter(path, &info);
+                stored::write(cache, path, &info);
                 info
             }
         };

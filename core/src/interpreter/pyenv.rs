@@ -58,7 +58,9 @@ pub fn resolve_shim(command: &str) -> Option<PathBuf> {
     let root = root()?;
     for version in selected_versions(&root) {
         if version == "system" {
-            if let Some(found) = super::discovery::which_excluding_shims(command) {
+            if let Some(found) =
+                super::path_search::which_excluding(command, shims_dir().as_deref())
+            {
                 return Some(found);
             }
             continue;

@@ -1,73 +1,99 @@
 //! Compiled-code cache. Loading precompiled code is `unsafe` in wasmtime
-//! because a tampered file would run as native code, so entries live in a
-//! directory private to the user (0700, files 0600, written atomically),
-//! are named by the component's sha256 and the engine's compatibility hash
-//! (another wasmtime version or configuration never matches), and are
-//! loaded only when owned by us and not writable by anyone else. Anything
-//! that fails these checks or fails to load is recompiled, never trusted.
+//! because a tampered file would run as native code, so:
+//! - entries are named by the component's sha256 and the engine's
+//!   compatibility hash (another wasmtime version or configuration never
+//!   matches);
+//! - they live in the cache's `plugins/` directory, used only when it and
+//!   the entry are the user's alone ([`crate::cache`] checks the chain);
+//! - each entry starts with a BLAKE3 digest of the compiled code, checked
+//!   before the code is handed to wasmtime, so a corrupted entry (bytes
+//!   flipped after wasmtime's header) is recompiled instead of run.
+//!
+//! Anything that fails these checks or fails to load is recompiled, never trusted.
 
 use std::hash::{Hash, Hasher};
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 use wasmtime::Engine;
 
-use crate::interpreter::cache::write_atomically;
+use super::spec::PluginSpec;
+use crate::cache::{self, write_atomically, Cache, EntryType, Kind};
+use crate::report::CodeOrigin as Origin;
 
-/// Whether a component came from the cache, for reporting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    Cached,
-    Compiled,
-}
+/// Identifies this entry format; followed by the 32-byte digest, then the code.
+const MAGIC: &[u8] = b"venv-cwasm-1\n";
 
 pub fn load_component(
     engine: &Engine,
-    bytes: &[u8],
-    cache_root: Option<&Path>,
+    spec: &PluginSpec,
+    cache: &Cache,
 ) -> anyhow::Result<(Component, Origin)> {
-    let Some(root) = cache_root else {
-        return Ok((Component::new(engine, bytes)?, Origin::Compiled));
+    let Some(dir) = cache.dir(Kind::Plugins) else {
+        return Ok((
+            Component::new(engine, spec.bytes.as_slice())?,
+            Origin::Compiled,
+        ));
     };
-    let file = entry_path(engine, bytes, root);
-    if is_trustworthy(&file) {
-        // SAFETY: the file is ours alone (checked above), named by the hash of
-        // the component it was compiled from and by this engine's configuration,
-        // and wasmtime checks its header before using it.
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &file) } {
-            return Ok((component, Origin::Cached));
+    let name = entry_name(engine, &spec.sha256);
+    let file = dir.join(&name);
+    if cache::is_trusted(&dir, Path::new(&name), EntryType::File) {
+        if let Some(code) = std::fs::read(&file).ok().as_deref().and_then(verified) {
+            // SAFETY: the entry is the user's alone (checked above), named by the
+            // hash of the component it was compiled from and by this engine's
+            // configuration, and its code matches the digest written with it.
+            if let Ok(component) = unsafe { Component::deserialize(engine, code) } {
+                return Ok((component, Origin::Cached));
+            }
         }
     }
-    let compiled = engine.precompile_component(bytes)?;
+    let compiled = engine.precompile_component(&spec.bytes)?;
     // Failing to cache is not an error: the next run compiles again.
-    let _ = write_atomically(&file, &compiled);
+    let _ = write_atomically(&file, &with_digest(&compiled));
     // SAFETY: these bytes were produced by this engine a moment ago, in memory.
     let component = unsafe { Component::deserialize(engine, &compiled)? };
     Ok((component, Origin::Compiled))
 }
 
-fn entry_path(engine: &Engine, bytes: &[u8], root: &Path) -> PathBuf {
+fn entry_name(engine: &Engine, sha256: &str) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
     engine
         .precompile_compatibility_hash()
         .hash(&mut engine_hash);
-    let digest = hex::encode(&Sha256::digest(bytes)[..16]);
-    root.join("plugins")
-        .join(format!("{digest}-{:016x}.cwasm", engine_hash.finish()))
+    format!("{}-{:016x}.cwasm", &sha256[..32], engine_hash.finish())
 }
 
-/// A regular file (not a link) owned by us, in a directory owned by us, that
-/// neither group nor others can write.
-fn is_trustworthy(file: &Path) -> bool {
-    let me = rustix::process::geteuid().as_raw();
-    let private = |m: &std::fs::Metadata| m.uid() == me && m.mode() & 0o022 == 0;
-    let (Ok(meta), Some(Ok(dir))) = (
-        std::fs::symlink_metadata(file),
-        file.parent().map(std::fs::symlink_metadata),
-    ) else {
-        return false;
-    };
-    meta.file_type().is_file() && private(&meta) && dir.is_dir() && private(&dir)
+fn with_digest(code: &[u8]) -> Vec<u8> {
+    let mut entry = Vec::with_capacity(MAGIC.len() + 32 + code.len());
+    entry.extend_from_slice(MAGIC);
+    entry.extend_from_slice(blake3::hash(code).as_bytes());
+    entry.extend_from_slice(code);
+    entry
+}
+
+/// The code of an entry whose digest matches it.
+fn verified(entry: &[u8]) -> Option<&[u8]> {
+    let rest = entry.strip_prefix(MAGIC)?;
+    if rest.len() < 32 {
+        return None;
+    }
+    let (digest, code) = rest.split_at(32);
+    (blake3::hash(code).as_bytes() == digest).then_some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flipped_byte_anywhere_fails_the_check() {
+        let entry = with_digest(b"some compiled code");
+        assert_eq!(verified(&entry), Some(&b"some compiled code"[..]));
+        for i in 0..entry.len() {
+            let mut bad = entry.clone();
+            bad[i] ^= 0x40;
+            assert_eq!(verified(&bad), None, "byte {i}");
+        }
+        assert_eq!(verified(&entry[..entry.len() - 1]), None);
+    }
 }

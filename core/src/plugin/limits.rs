@@ -1,15 +1,21 @@
-//! The bounds every plugin call runs under, with their defaults.
+//! The bounds every plugin call runs under, with their defaults and the
+//! ranges a user or policy may set.
 
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Linear memory (all memories of the instance together).
+    /// All linear memories of the call together (every memory of every instance).
     pub memory_bytes: usize,
-    /// Wall time for one hook call, enforced by epoch interruption.
+    /// Wall time for one hook call, in guest code and in host calls alike.
     pub time: Duration,
-    /// Bytes of stdout plus stderr kept per call; writing more is an error.
+    /// Bytes the plugin can make the host print or keep: stdout, stderr,
+    /// `log`, `progress`, lines of `run-python`, and the strings it returns.
     pub output_bytes: usize,
+    /// Bytes the plugin may write into files during one call.
+    pub write_bytes: u64,
+    /// Files, directories and links the plugin may create during one call.
+    pub write_entries: u64,
 }
 
 impl Default for Limits {
@@ -18,15 +24,86 @@ impl Default for Limits {
             memory_bytes: 256 << 20,
             time: Duration::from_secs(10),
             output_bytes: 1 << 20,
+            write_bytes: 256 << 20,
+            write_entries: 10_000,
         }
     }
 }
 
-/// The epoch tick: the time limit's granularity.
+/// The epoch tick: the granularity of the time limit and of interruption.
 pub const TICK: Duration = Duration::from_millis(10);
 
+/// Structural bounds of one call's store, whatever the memory limit: a
+/// component may instantiate only so many core instances, memories and
+/// tables, and its tables hold only so many elements in all. Generous for
+/// real components (a componentize-py plugin needs about 20 instances and
+/// 40,000 table elements), small enough that none can be a way around the
+/// memory limit.
+pub const MAX_INSTANCES: usize = 64;
+pub const MAX_MEMORIES: usize = 16;
+pub const MAX_TABLES: usize = 64;
+pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+/// Entries in the host's resource table (open files, streams, pollables).
+pub const MAX_HOST_RESOURCES: usize = 4096;
+
+/// What each limit may be set to (inclusive), with its unit, for messages.
+pub struct Range {
+    pub what: &'static str,
+    pub unit: &'static str,
+    pub min: f64,
+    pub max: f64,
+}
+
+pub const MEMORY_MIB: Range = Range {
+    what: "plugin memory",
+    unit: "MiB",
+    min: 1.0,
+    max: 65536.0,
+};
+pub const TIME_SECONDS: Range = Range {
+    what: "plugin time",
+    unit: "s",
+    min: 0.01,
+    max: 86400.0,
+};
+pub const OUTPUT_KIB: Range = Range {
+    what: "plugin output",
+    unit: "KiB",
+    min: 1.0,
+    max: 1048576.0,
+};
+pub const WRITE_MIB: Range = Range {
+    what: "plugin writes",
+    unit: "MiB",
+    min: 0.0,
+    max: 1048576.0,
+};
+pub const WRITE_ENTRIES: Range = Range {
+    what: "plugin files",
+    unit: "entries",
+    min: 0.0,
+    max: 100_000_000.0,
+};
+
+impl Range {
+    /// `Err(reason)` unless `value` is a finite number within the range.
+    pub fn check(&self, value: f64) -> Result<f64, String> {
+        if !value.is_finite() {
+            return Err(format!("{value} is not a finite number"));
+        }
+        if value < self.min || value > self.max {
+            return Err(format!(
+                "{value} is outside {}..={} {}",
+                self.min, self.max, self.unit
+            ));
+        }
+        Ok(value)
+    }
+}
+
 impl Limits {
-    pub fn ticks(&self) -> u64 {
-        (self.time.as_millis() / TICK.as_millis()).max(1) as u64
+    /// The call's deadline, counted from `start`.
+    pub fn deadline(&self, start: std::time::Instant) -> std::time::Instant {
+        start + self.time
     }
 }

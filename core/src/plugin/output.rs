@@ -1,10 +1,11 @@
-//! A plugin's stdout or stderr: kept in memory up to the output limit; what
-//! comes after is dropped and remembered, so the call can be failed with
-//! "exceeded its output limit" whatever the guest does with write errors.
+//! A plugin's stdout or stderr: kept in memory while the call's output
+//! allowance (shared with `log`, `progress` and the rest, see
+//! [`super::budget`]) lasts; what comes after is dropped and the meter
+//! remembers it, so the call fails with "exceeded its output limit" whatever
+//! the guest does with write errors.
 
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
@@ -12,19 +13,19 @@ use bytes::Bytes;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamError};
 
+use super::budget::{Exceeded, Meter};
+
 #[derive(Debug, Clone)]
 pub struct BoundedOutput {
-    limit: usize,
+    meter: Arc<Meter>,
     buffer: Arc<Mutex<Vec<u8>>>,
-    overflowed: Arc<AtomicBool>,
 }
 
 impl BoundedOutput {
-    pub fn new(limit: usize) -> BoundedOutput {
+    pub fn new(meter: Arc<Meter>) -> BoundedOutput {
         BoundedOutput {
-            limit,
+            meter,
             buffer: Arc::default(),
-            overflowed: Arc::default(),
         }
     }
 
@@ -32,19 +33,16 @@ impl BoundedOutput {
         self.buffer.lock().map(|b| b.clone()).unwrap_or_default()
     }
 
-    pub fn overflowed(&self) -> bool {
-        self.overflowed.load(Ordering::Relaxed)
-    }
-
     fn accept(&self, bytes: &[u8]) {
         let Ok(mut buf) = self.buffer.lock() else {
             return;
         };
-        let room = self.limit.saturating_sub(buf.len());
-        if bytes.len() > room {
-            self.overflowed.store(true, Ordering::Relaxed);
+        let room = self.meter.output_left();
+        let kept = bytes.len().min(room);
+        if self.meter.charge_output(kept).is_ok() && kept < bytes.len() {
+            self.meter.exceed(Exceeded::Output);
         }
-        buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        buf.extend_from_slice(&bytes[..kept]);
     }
 }
 

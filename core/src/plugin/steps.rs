@@ -1,33 +1,94 @@
-//! The builder steps with plugins: CPython's defaults, plus the plugins'
-//! SCM ignore files and post-setup hooks at CPython's points.
+//! [`PluginSteps`]: any [`Steps`] (CPython's defaults or a caller's own)
+//! with the plugins' hooks added: SCM ignore files for the SCMs plugins
+//! serve, and the post-setup hooks.
+//!
+//! Post-setup hooks of plugins granted `run-python` run at CPython's point
+//! (before `--upgrade-deps`); the others run in `finish`, after every step
+//! that runs the environment's own Python, so nothing a sandboxed plugin
+//! writes is ever executed by the host during creation.
 
-use super::PluginHost;
-use crate::builder::{steps, Context, EnvBuilder, Steps};
+use super::{PluginHost, Trust};
+use crate::context::Context;
+use crate::steps::{DefaultSteps, Steps};
 
-pub struct PluginSteps {
+pub struct PluginSteps<S: Steps = DefaultSteps> {
     pub host: PluginHost,
+    pub inner: S,
 }
 
-impl Steps for PluginSteps {
+impl PluginSteps<DefaultSteps> {
+    /// The plugins' hooks around CPython's own steps.
+    pub fn new(host: PluginHost) -> PluginSteps<DefaultSteps> {
+        PluginSteps {
+            host,
+            inner: DefaultSteps,
+        }
+    }
+}
+
+impl<S: Steps> Steps for PluginSteps<S> {
     fn supported_scm_ignore_files(&self) -> Vec<String> {
-        let mut scms = vec!["git".to_owned()];
-        scms.extend(self.host.supported_scms().into_iter().map(|(scm, _)| scm));
+        let mut scms = self.inner.supported_scm_ignore_files();
+        for (scm, _) in self.host.supported_scms() {
+            if !scms.contains(&scm) {
+                scms.push(scm);
+            }
+        }
         scms
     }
 
-    fn create_scm_ignore_file(
-        &mut self,
-        builder: &EnvBuilder,
-        ctx: &Context,
-        scm: &str,
-    ) -> anyhow::Result<()> {
-        match scm {
-            "git" => steps::create_git_ignore_file(builder, ctx),
-            other => self.host.create_ignore_file(other, builder, ctx),
-        }
+    fn ensure_directories(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.ensure_directories(ctx)
     }
 
-    fn post_setup(&mut self, builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
-        self.host.post_setup(builder, ctx)
+    /// What the wrapped steps serve stays theirs (git); other SCMs go to the plugin serving them.
+    fn create_scm_ignore_file(&mut self, ctx: &Context, scm: &str) -> anyhow::Result<()> {
+        if self
+            .inner
+            .supported_scm_ignore_files()
+            .iter()
+            .any(|s| s == scm)
+        {
+            return self.inner.create_scm_ignore_file(ctx, scm);
+        }
+        Ok(self.host.create_ignore_file(scm, ctx)?)
+    }
+
+    fn create_configuration(
+        &mut self,
+        ctx: &Context,
+        system_site_packages: bool,
+    ) -> anyhow::Result<()> {
+        self.inner.create_configuration(ctx, system_site_packages)
+    }
+
+    fn setup_python(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.setup_python(ctx)
+    }
+
+    fn setup_pip(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.setup_pip(ctx)
+    }
+
+    fn setup_scripts(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.setup_scripts(ctx)
+    }
+
+    fn post_setup(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.post_setup(ctx)?;
+        Ok(self.host.post_setup(ctx, Trust::RunPython)?)
+    }
+
+    fn upgrade_dependencies(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.upgrade_dependencies(ctx)
+    }
+
+    fn finish(&mut self, ctx: &Context) -> anyhow::Result<()> {
+        self.inner.finish(ctx)?;
+        // CPython skips post_setup with --upgrade; so do the deferred hooks.
+        if !ctx.options.upgrade {
+            self.host.post_setup(ctx, Trust::Sandboxed)?;
+        }
+        Ok(())
     }
 }

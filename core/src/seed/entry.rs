@@ -8,7 +8,6 @@
 //! entry or none; the loser of a race discards its copy and uses the winner's.
 
 use std::io::{Read, Write};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -17,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::wheel;
-use crate::interpreter::cache::{create_private_dir, write_atomically, Cache};
+use crate::cache::{self, create_private_dir, write_atomically, Cache, EntryType, Kind};
 use crate::interpreter::{BundledWheel, Interpreter};
+use crate::report::{Event, SharedReporter};
 
 const FORMAT: u32 = 1;
 const COMPILE_SCRIPT: &str = include_str!("compile.py");
@@ -50,30 +50,24 @@ pub struct EntryMeta {
 }
 
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct SeedEntry {
     /// The entry's `site-packages` directory.
     pub root: PathBuf,
     pub meta: EntryMeta,
 }
 
 /// The cache entry for `wheel` under `interp`, building it if needed. With the
-/// cache disabled, the entry is built in a temporary directory that lives as
-/// long as the process.
+/// cache disabled (or not trusted), the entry is built in a directory private
+/// to this process.
 pub fn ensure(
     cache: &Cache,
     wheel: &BundledWheel,
     interp: &Interpreter,
-    verbose: bool,
-) -> anyhow::Result<Entry> {
-    let root = match cache.root() {
-        Some(root) => root.join("seed"),
-        None => {
-            static TMP: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-            let dir = TMP
-                .get_or_init(|| tempfile::tempdir().expect("temporary directory for --no-cache"));
-            dir.path().join("seed")
-        }
-    };
+    reporter: &SharedReporter,
+) -> anyhow::Result<SeedEntry> {
+    let root = cache
+        .dir(Kind::Seed)
+        .unwrap_or_else(|| cache.private_dir(Kind::Seed));
     let digest = wheel_digest(&root, &wheel.path)?;
     let v = &interp.info.version;
     let name = format!(
@@ -86,7 +80,7 @@ pub fn ensure(
         v.2
     );
     let dir = root.join(&name);
-    if let Some(entry) = load(&dir) {
+    if let Some(entry) = load(&root, &name) {
         return Ok(entry);
     }
     let started = std::time::Instant::now();
@@ -98,25 +92,32 @@ pub fn ensure(
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
         // Another creator won the race: its entry is as good as ours.
         let _ = std::fs::remove_dir_all(&tmp_path);
-        if load(&dir).is_none() {
+        if load(&root, &name).is_none() {
             anyhow::bail!("cannot store cache entry {}: {err}", dir.display());
         }
     }
-    if verbose {
-        eprintln!(
-            "venv: cached {} for Python {} in {:.0} ms",
-            wheel.name,
-            interp.info.version_string(),
-            started.elapsed().as_secs_f64() * 1e3
-        );
-    }
-    load(&dir).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
+    reporter.report(Event::SeedEntryBuilt {
+        package: wheel.name.clone(),
+        python: interp.info.version_string(),
+        elapsed: started.elapsed(),
+    });
+    load(&root, &name).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
 }
 
-fn load(dir: &Path) -> Option<Entry> {
+/// The entry `name` under `root`, if complete, current and trusted (the
+/// entry, its tree and its metadata are ours alone).
+fn load(root: &Path, name: &str) -> Option<SeedEntry> {
+    let rel = Path::new(name);
+    let trusted = cache::is_trusted(root, rel, EntryType::Dir)
+        && cache::is_trusted(root, &rel.join("site-packages"), EntryType::Dir)
+        && cache::is_trusted(root, &rel.join("entry.json"), EntryType::File);
+    if !trusted {
+        return None;
+    }
+    let dir = root.join(name);
     let meta: EntryMeta =
         serde_json::from_slice(&std::fs::read(dir.join("entry.json")).ok()?).ok()?;
-    (meta.format == FORMAT).then(|| Entry {
+    (meta.format == FORMAT).then(|| SeedEntry {
         root: dir.join("site-packages"),
         meta,
     })
@@ -128,21 +129,16 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", wheel.display()))?;
     let mut key = Sha256::new();
     key.update(wheel.as_os_str().as_encoded_bytes());
-    for n in [
-        m.dev(),
-        m.ino(),
-        m.size(),
-        m.mtime() as u64,
-        m.mtime_nsec() as u64,
-    ] {
+    for n in cache::file_identity(&m) {
         key.update(n.to_le_bytes());
     }
-    let memo = root
-        .join("digests")
-        .join(hex::encode(&key.finalize()[..16]));
-    if let Ok(text) = std::fs::read_to_string(&memo) {
-        if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(text);
+    let memo_rel = Path::new("digests").join(hex::encode(&key.finalize()[..16]));
+    let memo = root.join(&memo_rel);
+    if cache::is_trusted(root, &memo_rel, EntryType::File) {
+        if let Ok(text) = std::fs::read_to_string(&memo) {
+            if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Ok(text);
+            }
         }
     }
     let mut hasher = Sha256::new();
@@ -164,7 +160,7 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
 fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Result<EntryMeta> {
     let site = dir.join("site-packages");
     std::fs::create_dir(&site)?;
-    let umask = crate::envfs::umask();
+    let umask = crate::os::umask();
     let unpacked = wheel::unpack(&wheel.path, &site, umask)?;
     // pip marks what it installed and that the user asked for it (ensurepip names the package).
     std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;

@@ -9,28 +9,17 @@ use std::path::{Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
-use super::entry::{record_hash, Entry};
-use super::LinkMode;
-use crate::builder::Context;
+use super::entry::{record_hash, SeedEntry};
+use crate::context::{Context, LinkMode};
+use crate::report::{Event, PlaceMethod as Method};
 
-/// What the first file taught us about this cache/env pair, so we stop trying what fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Clone,
-    Hardlink,
-    Copy,
-    Symlink,
-}
-
-pub fn install(
-    ctx: &Context,
-    entries: &[Entry],
-    mode: LinkMode,
-    verbose: bool,
-) -> anyhow::Result<()> {
-    let site_rel = ctx.rel(&ctx.lib_path).to_path_buf();
-    ctx.fs.ensure_dir(&site_rel)?;
-    let site = ctx.fs.cap_dir().open_dir(&site_rel)?;
+/// Places the cached `entries` into the env's site-packages by the link mode
+/// of the options, then writes each one's launchers and RECORD.
+pub fn install(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
+    let mode = ctx.options.link_mode;
+    let site_rel = &ctx.layout.site_packages;
+    ctx.fs.ensure_dir(site_rel)?;
+    let site = ctx.fs.cap_dir().open_dir(site_rel)?;
     let first = match mode {
         LinkMode::Auto | LinkMode::Clone => Method::Clone,
         LinkMode::Hardlink => Method::Hardlink,
@@ -75,45 +64,30 @@ pub fn install(
         let groups: Vec<(&str, Vec<&str>)> = by_dir.into_iter().collect();
         // Learn on the first file what works here (clone? same filesystem?), then go wide.
         let (dir0, names0) = &groups[0];
-        let (src0, dst0) = open_pair(&cache, &site, dir0)?;
-        used = place(
-            &src0,
-            &dst0,
-            names0[0],
-            first,
-            mode,
-            &entry.root.join(dir0),
-            verbose,
-        )?;
+        let placer0 = Placer::open(&cache, &site, dir0, &entry.root, mode)?;
+        used = placer0.place(names0[0], first, &mut |reason| {
+            ctx.report(Event::PlaceFallback { reason })
+        })?;
         let method = used;
         parallel(&groups, |(dir, names)| {
-            let (src, dst) = open_pair(&cache, &site, dir)?;
+            let placer = Placer::open(&cache, &site, dir, &entry.root, mode)?;
             let skip = usize::from(dir == dir0);
             for name in &names[skip..] {
-                place(&src, &dst, name, method, mode, &entry.root.join(dir), false)?;
+                placer.place(name, method, &mut |_| {})?;
             }
             Ok(())
         })?;
         placed += groups.iter().map(|(_, n)| n.len()).sum::<usize>();
     }
-    if verbose {
-        eprintln!(
-            "venv: placed {placed} files by {used:?} in {:.1} ms",
-            started.elapsed().as_secs_f64() * 1e3
-        );
-    }
+    ctx.report(Event::FilesPlaced {
+        count: placed,
+        method: used,
+        elapsed: started.elapsed(),
+    });
     for entry in entries {
         write_scripts_and_record(ctx, entry)?;
     }
     Ok(())
-}
-
-fn open_pair(cache: &Dir, site: &Dir, dir: &str) -> io::Result<(Dir, Dir)> {
-    if dir.is_empty() {
-        Ok((cache.try_clone()?, site.try_clone()?))
-    } else {
-        Ok((cache.open_dir(dir)?, site.open_dir(dir)?))
-    }
 }
 
 /// Runs `work` on every item using up to four threads; the first error wins.
@@ -156,46 +130,72 @@ fn is_real_dir(dir: &Dir, rel: &str) -> bool {
     dir.symlink_metadata(rel).is_ok_and(|m| m.is_dir())
 }
 
-/// Places one file, returning the method to use for the next one. Whatever
-/// already sits at the destination is replaced (pip overwrites; we never
-/// write through a link).
-fn place(
-    src: &Dir,
-    dst: &Dir,
-    name: &str,
-    method: Method,
+/// One directory of a cache entry and its counterpart in the env.
+struct Placer {
+    src: Dir,
+    dst: Dir,
+    /// `src` as a path, for symlink targets.
+    src_dir: PathBuf,
     mode: LinkMode,
-    src_dir: &Path,
-    verbose: bool,
-) -> anyhow::Result<Method> {
-    match place_once(src, dst, src_dir, name, method) {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            if dst.symlink_metadata(name)?.is_dir() {
-                anyhow::bail!("{name} is a directory in the environment");
+}
+
+impl Placer {
+    fn open(cache: &Dir, site: &Dir, dir: &str, root: &Path, mode: LinkMode) -> io::Result<Placer> {
+        let (src, dst) = if dir.is_empty() {
+            (cache.try_clone()?, site.try_clone()?)
+        } else {
+            (cache.open_dir(dir)?, site.open_dir(dir)?)
+        };
+        Ok(Placer {
+            src,
+            dst,
+            src_dir: root.join(dir),
+            mode,
+        })
+    }
+
+    /// Places one file, returning the method to use for the next one (a
+    /// fallback is explained to `fallback`). Whatever already sits at the
+    /// destination is replaced (pip overwrites; we never write through a link).
+    fn place(
+        &self,
+        name: &str,
+        method: Method,
+        fallback: &mut dyn FnMut(String),
+    ) -> anyhow::Result<Method> {
+        let (src, dst) = (&self.src, &self.dst);
+        match place_once(src, dst, &self.src_dir, name, method) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if dst.symlink_metadata(name)?.is_dir() {
+                    anyhow::bail!("{name} is a directory in the environment");
+                }
+                dst.remove_file(name)?;
+                self.place(name, method, fallback)
             }
-            dst.remove_file(name)?;
-            place(src, dst, name, method, mode, src_dir, verbose)
-        }
-        Err(e) if method == Method::Hardlink && is_cross_device(&e) && mode != LinkMode::Copy => {
-            if verbose {
-                eprintln!("venv: cache and environment are on different filesystems; copying instead of hard-linking");
+            Err(e)
+                if method == Method::Hardlink
+                    && is_cross_device(&e)
+                    && self.mode != LinkMode::Copy =>
+            {
+                fallback(
+                    "cache and environment are on different filesystems; copying instead of hard-linking"
+                        .to_owned(),
+                );
+                self.place(name, Method::Copy, fallback)
             }
-            place(src, dst, name, Method::Copy, mode, src_dir, verbose)
-        }
-        Err(e) if method == Method::Clone => {
-            let _ = dst.remove_file(name);
-            let next = if mode == LinkMode::Auto && !is_cross_device(&e) {
-                Method::Hardlink
-            } else {
-                Method::Copy
-            };
-            if verbose {
-                eprintln!("venv: cannot clone files here ({e}); using {next:?}");
+            Err(e) if method == Method::Clone => {
+                let _ = dst.remove_file(name);
+                let next = if self.mode == LinkMode::Auto && !is_cross_device(&e) {
+                    Method::Hardlink
+                } else {
+                    Method::Copy
+                };
+                fallback(format!("cannot clone files here ({e}); using {next:?}"));
+                self.place(name, next, fallback)
             }
-            place(src, dst, name, next, mode, src_dir, verbose)
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(method),
         }
-        Err(e) => Err(e.into()),
-        Ok(()) => Ok(method),
     }
 }
 
@@ -270,16 +270,16 @@ pub fn script_text(python: &Path, spec: &str) -> String {
     )
 }
 
-fn write_scripts_and_record(ctx: &Context, entry: &Entry) -> anyhow::Result<()> {
+fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<()> {
     let meta = &entry.meta;
     // pip's scripts are created with the default mode plus r-x for everyone.
-    let script_mode = (0o666 & !crate::envfs::umask()) | 0o555;
+    let script_mode = (0o666 & !crate::os::umask()) | 0o555;
     let bin_from_site = relative_path(&ctx.lib_path, &ctx.bin_path);
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, spec) in &meta.scripts {
         let text = script_text(&ctx.env_exec_cmd, spec);
         ctx.fs.write_file(
-            &ctx.rel(&ctx.bin_path).join(name),
+            &ctx.layout.bin.join(name),
             text.as_bytes(),
             Some(script_mode),
         )?;
@@ -302,7 +302,7 @@ fn write_scripts_and_record(ctx: &Context, entry: &Entry) -> anyhow::Result<()> 
     for (path, hash, size) in rows {
         text.push_str(&format!("{},{hash},{size}\r\n", csv_field(&path)));
     }
-    let rel = ctx.rel(&ctx.lib_path).join(&record_path);
+    let rel = ctx.layout.site_packages.join(&record_path);
     ctx.fs.write_file(&rel, text.as_bytes(), None)
 }
 

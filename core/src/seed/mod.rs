@@ -12,59 +12,39 @@ pub mod entry;
 pub mod install;
 pub mod wheel;
 
-use crate::builder::{Context, EnvBuilder};
+use crate::context::{Context, Seeder};
+use crate::report::Event;
 
-pub use ensurepip::{run_env_python, upgrade_dependencies};
-
-/// How files of a cached wheel get into an environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum LinkMode {
-    /// Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems.
-    #[default]
-    Auto,
-    Hardlink,
-    Copy,
-    Clone,
-    Symlink,
-}
-
-/// Which route installs pip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Seeder {
-    /// Native when the base bundles wheels, else ensurepip.
-    #[default]
-    Auto,
-    Native,
-    Ensurepip,
-}
+pub use ensurepip::upgrade_dependencies;
 
 /// CPython's `_setup_pip`, by the route the options choose.
-pub fn setup_pip(builder: &EnvBuilder, ctx: &Context) -> anyhow::Result<()> {
+pub fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
     let info = &ctx.interpreter.info;
     let native_possible = !info.bundled_wheels.is_empty();
-    match builder.options.seeder {
-        Seeder::Ensurepip => ensurepip::run_ensurepip(builder, ctx),
+    let seeder = ctx.options.seeder;
+    match seeder {
+        Seeder::Ensurepip => ensurepip::run_ensurepip(ctx),
         Seeder::Native if !native_possible => anyhow::bail!(
             "{} bundles no wheels for ensurepip, so pip cannot be seeded natively; use --seeder ensurepip",
             ctx.interpreter.path.display()
         ),
-        Seeder::Auto if !native_possible => ensurepip::run_ensurepip(builder, ctx),
+        Seeder::Auto if !native_possible => ensurepip::run_ensurepip(ctx),
         Seeder::Auto | Seeder::Native => {
             let mut entries = Vec::new();
             for wheel in &info.bundled_wheels {
-                match entry::ensure(&builder.cache, wheel, &ctx.interpreter, builder.options.verbose) {
+                match entry::ensure(&ctx.cache, wheel, &ctx.interpreter, &ctx.reporter) {
                     Ok(e) => entries.push(e),
                     // A wheel we cannot lay out like pip would (e.g. with a .data dir): let pip do it.
-                    Err(err) if builder.options.seeder == Seeder::Auto && err.is::<wheel::Unsupported>() => {
-                        if builder.options.verbose {
-                            eprintln!("venv: {err:#}; using ensurepip");
-                        }
-                        return ensurepip::run_ensurepip(builder, ctx);
+                    Err(err) if seeder == Seeder::Auto && err.is::<wheel::Unsupported>() => {
+                        ctx.report(Event::SeedFallback {
+                            reason: format!("{err:#}"),
+                        });
+                        return ensurepip::run_ensurepip(ctx);
                     }
                     Err(err) => return Err(err),
                 }
             }
-            install::install(ctx, &entries, builder.options.link_mode, builder.options.verbose)
+            install::install(ctx, &entries)
         }
     }
 }

@@ -21,52 +21,122 @@ pub struct Unpacked {
     pub console_scripts: BTreeMap<String, String>,
 }
 
-/// Unpacks `wheel` into `dest`, skipping its RECORD (the installer writes its own).
-pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
-    let file = std::fs::File::open(wheel)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", wheel.display()))?;
+/// Bounds on what a wheel may unpack to: a zip that inflates beyond them is
+/// refused (pip's own wheel is ~10 MB and ~800 files unpacked).
+pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
+pub const MAX_FILES: usize = 100_000;
+
+/// One file of a wheel, read into memory.
+#[derive(Debug)]
+pub struct WheelFile {
+    /// The archive name: a relative path of normal components, `/`-separated.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub executable: bool,
+}
+
+/// A wheel's contents, checked: every name is a safe relative path, there is
+/// one `.dist-info` directory, and no `.data` directory.
+#[derive(Debug)]
+pub struct Wheel {
+    pub dist_info: String,
+    /// Every file but the wheel's own RECORD (the installer writes its own).
+    pub files: Vec<WheelFile>,
+    pub console_scripts: BTreeMap<String, String>,
+    /// `Root-Is-Purelib: true` in WHEEL.
+    pub purelib: bool,
+}
+
+/// Reads and checks a wheel from `reader`; `what` names it in errors.
+pub fn read(reader: impl Read + std::io::Seek, what: &str) -> anyhow::Result<Wheel> {
+    let mut zip =
+        zip::ZipArchive::new(reader).map_err(|e| anyhow::anyhow!("{what} is not a wheel: {e}"))?;
+    if zip.len() > MAX_FILES {
+        anyhow::bail!("{what} holds {} entries, more than {MAX_FILES}", zip.len());
+    }
     let mut dist_info = None;
     for name in zip.file_names() {
         let top = name.split('/').next().unwrap_or("");
         if top.ends_with(".data") {
-            return Err(Unsupported(format!("{} has a .data directory", wheel.display())).into());
+            return Err(Unsupported(format!("{what} has a .data directory")).into());
         }
-        if top.ends_with(".dist-info") {
-            dist_info = Some(top.to_owned());
+        if top.ends_with(".dist-info") && name.len() > top.len() {
+            match &dist_info {
+                Some(d) if d != top => anyhow::bail!("{what} has two .dist-info directories"),
+                _ => dist_info = Some(top.to_owned()),
+            }
         }
     }
-    let dist_info = dist_info
-        .ok_or_else(|| anyhow::anyhow!("{} has no .dist-info directory", wheel.display()))?;
+    let dist_info =
+        dist_info.ok_or_else(|| anyhow::anyhow!("{what} has no .dist-info directory"))?;
     let mut files = Vec::new();
     let mut wheel_meta = String::new();
     let mut entry_points = String::new();
+    let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i)?;
+        let entry = zip.by_index(i)?;
         let name = entry.name().to_owned();
         if name.ends_with('/') {
             continue;
         }
         let rel = Path::new(&name);
-        if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-            anyhow::bail!("{} holds an unsafe path: {name}", wheel.display());
+        if name.contains('\\')
+            || rel.is_absolute()
+            || rel.components().any(|c| !matches!(c, Component::Normal(_)))
+        {
+            anyhow::bail!("{what} holds an unsafe path: {}", name.escape_debug());
         }
         if name == format!("{dist_info}/RECORD") {
             continue;
         }
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut bytes)?;
+        let executable = entry.unix_mode().is_some_and(|m| m & 0o111 != 0);
+        // Read no more than the bound allows, whatever the header claims.
+        let mut bytes = Vec::new();
+        let left = MAX_UNPACKED_BYTES - total;
+        entry.take(left + 1).read_to_end(&mut bytes)?;
+        total += bytes.len() as u64;
+        if total > MAX_UNPACKED_BYTES {
+            anyhow::bail!(
+                "{what} unpacks to more than {} MiB",
+                MAX_UNPACKED_BYTES >> 20
+            );
+        }
         if name == format!("{dist_info}/WHEEL") {
             wheel_meta = String::from_utf8_lossy(&bytes).into_owned();
         } else if name == format!("{dist_info}/entry_points.txt") {
             entry_points = String::from_utf8_lossy(&bytes).into_owned();
         }
-        let executable = entry.unix_mode().is_some_and(|m| m & 0o111 != 0);
-        let target = dest.join(rel);
+        files.push(WheelFile {
+            name,
+            bytes,
+            executable,
+        });
+    }
+    Ok(Wheel {
+        purelib: wheel_meta
+            .lines()
+            .any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true")),
+        console_scripts: console_scripts(&entry_points),
+        dist_info,
+        files,
+    })
+}
+
+/// Unpacks `wheel` into `dest`, skipping its RECORD (the installer writes its own).
+pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
+    let file = std::fs::File::open(wheel)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
+    let what = wheel.display().to_string();
+    let contents = read(std::io::BufReader::new(file), &what)?;
+    if !contents.purelib {
+        return Err(Unsupported(format!("{what} is not a pure-Python wheel")).into());
+    }
+    let mut files = Vec::new();
+    for f in contents.files {
+        let target = dest.join(&f.name);
         std::fs::create_dir_all(target.parent().expect("file has a parent"))?;
-        std::fs::write(&target, &bytes)?;
-        if executable {
+        std::fs::write(&target, &f.bytes)?;
+        if f.executable {
             // pip: the default mode plus the executable bits.
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(
@@ -74,18 +144,12 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
                 std::fs::Permissions::from_mode((0o777 & !umask) | 0o111),
             )?;
         }
-        files.push((name, executable));
-    }
-    if !wheel_meta
-        .lines()
-        .any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true"))
-    {
-        return Err(Unsupported(format!("{} is not a pure-Python wheel", wheel.display())).into());
+        files.push((f.name, f.executable));
     }
     Ok(Unpacked {
         files,
-        dist_info,
-        console_scripts: console_scripts(&entry_points),
+        dist_info: contents.dist_info,
+        console_scripts: contents.console_scripts,
     })
 }
 

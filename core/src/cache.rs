@@ -1,0 +1,270 @@
+//! The on-disk cache, for every kind of entry: interpreter facts, unpacked
+//! and byte-compiled wheels (seed trees), and compiled plugins.
+//!
+//! Location: `--cache-dir`, else `$VENV_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/venv`, else `~/.cache/venv`; one subdirectory per kind.
+//!
+//! Rules every kind follows:
+//! - Writes are atomic (a private temporary sibling, then a rename), so a
+//!   concurrent creator sees a whole entry or none.
+//! - Trust: an entry is used only if it and every directory above it inside
+//!   the cache are owned by this user and writable by nobody else. The root
+//!   itself may be a shared sticky directory (mode 1777): others cannot
+//!   rename or remove what we own in it. When a kind's directory fails the
+//!   check (another user made it, or it is group/world-writable), entries of
+//!   that kind are built in a private temporary directory for this process
+//!   instead, and one warning says why.
+//! - A damaged or foreign entry is treated as missing and rebuilt, never
+//!   trusted; failing to write the cache is never an error.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::report::{self, Event, SharedReporter};
+
+/// The kinds of entry, each in its own subdirectory of the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// What an interpreter reported about itself (`interpreters/<key>.json`).
+    Interpreters,
+    /// Wheels unpacked and byte-compiled per interpreter (`seed/<entry>/`).
+    Seed,
+    /// Compiled plugin code (`plugins/<digest>-<engine>.cwasm`).
+    Plugins,
+}
+
+impl Kind {
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Kind::Interpreters => "interpreters",
+            Kind::Seed => "seed",
+            Kind::Plugins => "plugins",
+        }
+    }
+}
+
+/// What an entry is expected to be on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryType {
+    File,
+    Dir,
+}
+
+#[derive(Clone)]
+pub struct Cache {
+    /// `None` when caching is off (`--no-cache`).
+    root: Option<PathBuf>,
+    reporter: SharedReporter,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Per kind: the directory in use, once decided.
+    dirs: HashMap<Kind, PathBuf>,
+    /// Private directories for this process (untrusted kinds, `--no-cache` seeding).
+    private: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("root", &self.root).finish()
+    }
+}
+
+impl Cache {
+    /// The cache at `dir`, or at the default location when `dir` is `None`.
+    pub fn new(dir: Option<PathBuf>) -> Cache {
+        Cache::with_root(dir.or_else(default_dir))
+    }
+
+    /// No cache: nothing is read or kept between runs.
+    pub fn disabled() -> Cache {
+        Cache::with_root(None)
+    }
+
+    fn with_root(root: Option<PathBuf>) -> Cache {
+        Cache {
+            root,
+            reporter: report::silent(),
+            state: Arc::default(),
+        }
+    }
+
+    /// Sends the cache's warnings (an untrusted directory) to `reporter`.
+    pub fn with_reporter(mut self, reporter: SharedReporter) -> Cache {
+        self.reporter = reporter;
+        self
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The directory for entries of `kind`, created if missing: the cache's
+    /// own when it can be trusted, else this process's private one. `None`
+    /// when caching is off.
+    pub fn dir(&self, kind: Kind) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        if let Some(dir) = self.lock().dirs.get(&kind) {
+            return Some(dir.clone());
+        }
+        let dir = match trusted_kind_dir(root, kind) {
+            Ok(dir) => dir,
+            Err(why) => {
+                let private = self.private_dir(kind);
+                self.reporter.report(Event::Warning {
+                    message: format!(
+                        "not using the cache's {} directory ({why}); building in a private directory for this run instead (pass --cache-dir DIR with a directory of your own)",
+                        kind.dir_name()
+                    ),
+                });
+                private
+            }
+        };
+        self.lock().dirs.insert(kind, dir.clone());
+        Some(dir)
+    }
+
+    /// A directory for `kind` private to this process, removed when it ends
+    /// (or when the last handle to this cache is dropped).
+    pub fn private_dir(&self, kind: Kind) -> PathBuf {
+        let mut state = self.lock();
+        let base = match &state.private {
+            Some(tmp) => tmp.path().to_path_buf(),
+            None => {
+                let tmp = tempfile::Builder::new()
+                    .prefix("venv-cache-")
+                    .tempdir()
+                    .expect("a private temporary directory");
+                let path = tmp.path().to_path_buf();
+                state.private = Some(tmp);
+                path
+            }
+        };
+        let dir = base.join(kind.dir_name());
+        let _ = create_private_dir(&dir);
+        dir
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `<root>/<kind>`, created private if missing, after checking the chain.
+fn trusted_kind_dir(root: &Path, kind: Kind) -> Result<PathBuf, String> {
+    create_private_dir(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let sticky = meta.mode() & 0o1000 != 0;
+    if !(is_private(&meta) || sticky) {
+        return Err(untrusted_reason(root, &meta));
+    }
+    let dir = root.join(kind.dir_name());
+    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
+    }
+    let meta = std::fs::symlink_metadata(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    if !is_private(&meta) {
+        return Err(untrusted_reason(&dir, &meta));
+    }
+    Ok(dir)
+}
+
+fn untrusted_reason(path: &Path, meta: &std::fs::Metadata) -> String {
+    if meta.uid() != rustix::process::geteuid().as_raw() {
+        format!("{} is owned by uid {}", path.display(), meta.uid())
+    } else {
+        format!(
+            "{} is writable by others (mode {:o})",
+            path.display(),
+            meta.mode() & 0o7777
+        )
+    }
+}
+
+/// Owned by this user and writable by no one else.
+fn is_private(meta: &std::fs::Metadata) -> bool {
+    meta.uid() == rustix::process::geteuid().as_raw() && meta.mode() & 0o022 == 0
+}
+
+/// True when `rel` (inside `kind_dir`, itself already checked) and every
+/// directory between them are ours alone, and `rel` is of type `expect`
+/// (never a symbolic link).
+pub fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
+    let mut path = kind_dir.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return false;
+        };
+        let last = i + 1 == parts.len();
+        let right_type = if last && expect == EntryType::File {
+            meta.file_type().is_file()
+        } else {
+            meta.file_type().is_dir()
+        };
+        if !right_type || !is_private(&meta) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Writes `bytes` to `file` through a private temporary file in the same
+/// directory and a rename, creating the directory (mode 0700) if needed.
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = file.parent().expect("cache entries live in a directory");
+    create_private_dir(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `mkdir -p` with mode 0700 for the directories it creates: the cache is per user.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Makes an existing directory private (0700), for entries renamed into place.
+pub fn make_private(dir: &Path) -> io::Result<()> {
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// The numbers that change when a file is replaced or modified: device,
+/// inode, size and modification time. Cache keys mix these in so that an
+/// upgraded interpreter or wheel misses.
+pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
+    [
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+    ]
+}
+
+fn default_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("VENV_CACHE_DIR").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(dir).join("venv"));
+    }
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache").join("venv"))
+}

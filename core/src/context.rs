@@ -1,0 +1,274 @@
+//! What every step shares: the builder's [`Options`] (CPython's `EnvBuilder`
+//! arguments plus ours) and the [`Context`] of one creation (CPython's
+//! `context` namespace, plus the handles the steps write through).
+//!
+//! This module sits below every step: the steps, the seeder, the scripts,
+//! the configuration writer and the plugin host read the context; none of
+//! them reaches back into the builder.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use crate::cache::Cache;
+use crate::envfs::EnvDir;
+use crate::error::VenvError;
+use crate::interpreter::{Interpreter, InterpreterInfo};
+use crate::report::{Event, SharedReporter};
+use crate::staging::Staging;
+
+/// The options of CPython's `EnvBuilder` constructor, plus how pip is
+/// seeded. `Default` matches the Python class (no symlinks, no pip);
+/// [`Options::cli_defaults`] matches `python -m venv`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub system_site_packages: bool,
+    pub clear: bool,
+    pub symlinks: bool,
+    pub upgrade: bool,
+    pub with_pip: bool,
+    pub prompt: Prompt,
+    pub upgrade_deps: bool,
+    /// `None`: the base interpreter's default (`git` from 3.13 on, none before).
+    pub scm_ignore_files: Option<Vec<String>>,
+    /// How cached wheel files get into the env (native seeding).
+    pub link_mode: LinkMode,
+    /// Which route installs pip.
+    pub seeder: Seeder,
+    /// The program `command =` in pyvenv.cfg names (3.11+): the `venv`
+    /// binary passes itself; a library caller names what recreates its envs.
+    pub program: Option<String>,
+}
+
+impl Options {
+    pub fn cli_defaults() -> Options {
+        Options {
+            symlinks: true,
+            with_pip: true,
+            ..Options::default()
+        }
+    }
+}
+
+/// `--prompt`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Prompt {
+    /// No `--prompt`: scripts show the env directory's name, pyvenv.cfg has no `prompt`.
+    #[default]
+    EnvName,
+    /// `--prompt .`: the current directory's name (Python 3.9+; a literal `.` before).
+    CurrentDir,
+    Text(String),
+}
+
+impl Prompt {
+    /// The `--prompt` value as given on a command line.
+    pub fn from_arg(arg: Option<&str>) -> Prompt {
+        match arg {
+            None => Prompt::EnvName,
+            Some(".") => Prompt::CurrentDir,
+            Some(text) => Prompt::Text(text.to_owned()),
+        }
+    }
+
+    /// The value as the user gave it (what `command =` and plugins see).
+    pub fn as_arg(&self) -> Option<&str> {
+        match self {
+            Prompt::EnvName => None,
+            Prompt::CurrentDir => Some("."),
+            Prompt::Text(text) => Some(text),
+        }
+    }
+
+    /// The `prompt =` value of pyvenv.cfg for `info`, if any (bpo-38901).
+    fn resolve(&self, info: &InterpreterInfo) -> Option<String> {
+        match self {
+            Prompt::EnvName => None,
+            Prompt::CurrentDir if info.at_least(9) => Some(
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_default(),
+            ),
+            Prompt::CurrentDir => Some(".".to_owned()),
+            Prompt::Text(text) => Some(text.clone()),
+        }
+    }
+}
+
+/// How files of a cached wheel get into an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkMode {
+    /// Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems.
+    #[default]
+    Auto,
+    Hardlink,
+    Copy,
+    Clone,
+    Symlink,
+}
+
+/// Which route installs pip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Seeder {
+    /// Native when the base bundles wheels, else ensurepip.
+    #[default]
+    Auto,
+    Native,
+    Ensurepip,
+}
+
+/// The SCM ignore files CPython writes by default for this interpreter.
+pub fn default_scm_ignore_files(info: &InterpreterInfo) -> Vec<String> {
+    if info.at_least(13) {
+        vec!["git".to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The SCMs `options` ask ignore files for, with `info`'s default.
+pub fn scm_ignore_files(options: &Options, info: &InterpreterInfo) -> Vec<String> {
+    match &options.scm_ignore_files {
+        Some(list) => list.iter().map(|s| s.to_lowercase()).collect(),
+        None => default_scm_ignore_files(info),
+    }
+}
+
+/// Where things are inside the environment, relative to it: the paths
+/// [`EnvDir`] takes. (The absolute ones are the CPython fields of [`Context`].)
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub bin: PathBuf,
+    pub include: PathBuf,
+    pub site_packages: PathBuf,
+    pub cfg: PathBuf,
+    pub env_exe: PathBuf,
+}
+
+/// CPython's `context` namespace, plus what our steps need.
+pub struct Context {
+    /// Absolute path of the environment (its final location, even while staged).
+    pub env_dir: PathBuf,
+    pub env_name: String,
+    /// Prompt text used by the activation scripts: `--prompt` or the env's name.
+    pub prompt: String,
+    /// `prompt =` in pyvenv.cfg: the resolved `--prompt`, if one was given.
+    pub cfg_prompt: Option<String>,
+    /// `sys._base_executable` of the base interpreter.
+    pub executable: PathBuf,
+    pub python_dir: PathBuf,
+    pub python_exe: String,
+    pub inc_path: PathBuf,
+    pub lib_path: PathBuf,
+    pub bin_path: PathBuf,
+    pub bin_name: String,
+    pub env_exe: PathBuf,
+    pub env_exec_cmd: PathBuf,
+    pub cfg_path: PathBuf,
+    pub scm_ignore_files: Vec<String>,
+    /// The same places, relative to the environment directory.
+    pub layout: Layout,
+    pub options: Options,
+    pub interpreter: Interpreter,
+    pub cache: Cache,
+    pub reporter: SharedReporter,
+    /// The environment directory; every write goes through it.
+    pub fs: EnvDir,
+    staging: RefCell<Option<Staging>>,
+}
+
+impl Context {
+    /// The context for building at `env_dir` (absolute), whose files are in
+    /// `dir` (the staging directory until published).
+    pub(crate) fn new(
+        options: &Options,
+        interpreter: &Interpreter,
+        cache: &Cache,
+        reporter: &SharedReporter,
+        env_dir: &Path,
+        dir: cap_std::fs::Dir,
+        staging: Staging,
+    ) -> Context {
+        let info = &interpreter.info;
+        let env_name = env_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cfg_prompt = options.prompt.resolve(info);
+        let executable = info.base_executable.clone();
+        let abs_exe = crate::paths::absolute(&executable);
+        let python_dir = abs_exe.parent().map(Path::to_path_buf).unwrap_or_default();
+        let python_exe = abs_exe
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let layout = Layout {
+            bin: PathBuf::from(&info.scheme.scripts),
+            include: PathBuf::from(&info.scheme.include),
+            site_packages: PathBuf::from(&info.scheme.purelib),
+            cfg: PathBuf::from("pyvenv.cfg"),
+            env_exe: Path::new(&info.scheme.scripts).join(&python_exe),
+        };
+        let fresh = staging.is_fresh();
+        Context {
+            env_dir: env_dir.to_path_buf(),
+            prompt: cfg_prompt.clone().unwrap_or_else(|| env_name.clone()),
+            env_name,
+            cfg_prompt,
+            executable,
+            python_dir,
+            python_exe,
+            inc_path: env_dir.join(&layout.include),
+            lib_path: env_dir.join(&layout.site_packages),
+            bin_name: info.scheme.scripts.clone(),
+            env_exec_cmd: env_dir.join(&layout.env_exe),
+            env_exe: env_dir.join(&layout.env_exe),
+            bin_path: env_dir.join(&layout.bin),
+            cfg_path: env_dir.join(&layout.cfg),
+            scm_ignore_files: scm_ignore_files(options, info),
+            layout,
+            options: options.clone(),
+            interpreter: interpreter.clone(),
+            cache: cache.clone(),
+            reporter: reporter.clone(),
+            fs: EnvDir::new(dir, env_dir, fresh),
+            staging: RefCell::new(Some(staging)),
+        }
+    }
+
+    pub fn report(&self, event: Event) {
+        self.reporter.report(event);
+    }
+
+    /// Moves a staged environment to its final path. Steps that run the env's
+    /// own Python call this first: scripts pip writes embed the final path.
+    pub fn ensure_published(&self) -> Result<(), VenvError> {
+        if let Some(staging) = self.staging.borrow_mut().as_mut() {
+            staging
+                .publish()
+                .map_err(|e| VenvError::step("publish", &self.env_dir, e))?;
+        }
+        Ok(())
+    }
+
+    /// Where the environment's files are right now on the host: the staging
+    /// directory until published, then ENV_DIR.
+    pub fn host_path(&self) -> PathBuf {
+        self.staging
+            .borrow()
+            .as_ref()
+            .map_or_else(|| self.env_dir.clone(), Staging::current_path)
+    }
+
+    pub fn is_published(&self) -> bool {
+        self.staging
+            .borrow()
+            .as_ref()
+            .is_none_or(Staging::is_published)
+    }
+
+    /// Hands the staging over to the builder, to commit or roll back.
+    pub(crate) fn take_staging(&self) -> Option<Staging> {
+        self.staging.borrow_mut().take()
+    }
+}

@@ -1,0 +1,118 @@
+//! What the library tells its caller while it works. The library never
+//! writes to the terminal: every notice, timing, plugin message and child
+//! output line becomes an [`Event`] sent to the caller's [`Reporter`]. The
+//! `venv` binary renders them on stderr; a library user can show, capture or
+//! drop them ([`Silent`] drops everything).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a plugin's compiled code was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeOrigin {
+    /// Loaded from the compiled-code cache.
+    Cached,
+    /// Compiled in this run.
+    Compiled,
+}
+
+/// A plugin's `host.log` level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// How the files of a cached wheel were put into an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceMethod {
+    Clone,
+    Hardlink,
+    Copy,
+    Symlink,
+}
+
+/// One thing worth telling. Text that comes from a plugin has already been
+/// made safe to print (control characters are shown escaped, lengths are
+/// bounded by the plugin's output limit).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The base interpreter that will be used.
+    InterpreterChosen { version: String, path: PathBuf },
+    /// A builder step finished (successfully or not).
+    StepFinished {
+        step: &'static str,
+        elapsed: Duration,
+    },
+    /// A bundled wheel was unpacked and byte-compiled into the cache.
+    SeedEntryBuilt {
+        package: String,
+        python: String,
+        elapsed: Duration,
+    },
+    /// Native seeding cannot lay out a wheel; ensurepip is used instead.
+    SeedFallback { reason: String },
+    /// The placement method changed after the first file (e.g. no clones here).
+    PlaceFallback { reason: String },
+    /// Files of cached wheels were placed into the environment.
+    FilesPlaced {
+        count: usize,
+        method: PlaceMethod,
+        elapsed: Duration,
+    },
+    /// A plugin component is ready to run.
+    PluginLoaded {
+        plugin: String,
+        origin: CodeOrigin,
+        elapsed: Duration,
+    },
+    /// A plugin called `host.log`.
+    PluginLog {
+        plugin: String,
+        level: LogLevel,
+        message: String,
+    },
+    /// A plugin called `host.progress`, or a line of output from the
+    /// interpreter a plugin ran with `run-python`.
+    PluginProgress { plugin: String, text: String },
+    /// A line a plugin wrote to its stdout or stderr.
+    PluginOutput { plugin: String, line: String },
+    /// A line of output from the environment's interpreter run by a step
+    /// (pip during `--upgrade-deps`).
+    ChildOutput { line: String },
+    /// Something was not as expected but creation goes on (an untrusted
+    /// cache entry, a stale staging directory that could not be removed).
+    Warning { message: String },
+}
+
+/// Receives the library's events. Implementations must be cheap: events are
+/// sent from the thread doing the work.
+pub trait Reporter: Send + Sync {
+    fn report(&self, event: Event);
+}
+
+/// Drops every event.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn report(&self, _event: Event) {}
+}
+
+/// Any closure over events is a reporter.
+impl<F: Fn(Event) + Send + Sync> Reporter for F {
+    fn report(&self, event: Event) {
+        self(event)
+    }
+}
+
+/// The reporter handle the library passes around.
+pub type SharedReporter = Arc<dyn Reporter>;
+
+/// A reporter that drops everything, as a shared handle.
+pub fn silent() -> SharedReporter {
+    Arc::new(Silent)
+}

@@ -1,0 +1,379 @@
+//! Differential tests: for every CPython 3.8-3.13 on the machine and a matrix
+//! of flags, `venv` and `pythonX.Y -m venv` create environments side by side,
+//! and the trees, pyvenv.cfg and the environments' behaviour must match.
+//!
+//! The one intended difference in the tree is `bin/activate.nu` (we add
+//! nushell); in pyvenv.cfg, `command` names our executable (the flags match).
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// The two sides of one comparison live at paths of equal length
+/// (`.../cpy/work/env` and `.../our/work/env`), so that files embedding the
+/// env path (pip's scripts, byte-code) have equal sizes.
+struct Pair {
+    scratch: Scratch,
+    python: PathBuf,
+}
+
+impl Pair {
+    fn new(python: &Path) -> Pair {
+        let scratch = Scratch::new();
+        for side in ["cpy", "our"] {
+            std::fs::create_dir_all(scratch.path().join(side).join("work")).unwrap();
+        }
+        Pair {
+            scratch,
+            python: python.to_path_buf(),
+        }
+    }
+    fn work(&self, side: &str) -> PathBuf {
+        self.scratch.path().join(side).join("work")
+    }
+    fn env(&self, side: &str) -> PathBuf {
+        self.work(side).join("env")
+    }
+    /// Runs the same flags through both tools.
+    fn create(&self, flags: &[&str]) {
+        self.create_with(flags, &[]);
+    }
+
+    /// Same flags for both, plus `ours_only` for our side (e.g. a link mode).
+    fn create_with(&self, flags: &[&str], ours_only: &[&str]) {
+        let mut args: Vec<&str> = flags.to_vec();
+        args.push("env");
+        let theirs = cpython_venv(&self.python, &self.work("cpy"), &args);
+        assert_ok(
+            &theirs,
+            &format!("{} -m venv {flags:?}", self.python.display()),
+        );
+        let py = self.python.to_str().unwrap();
+        let mut ours_args = vec!["-p", py];
+        ours_args.extend(ours_only.iter());
+        ours_args.extend(args.iter());
+        let ours = self.scratch.venv_in(&self.work("our"), &ours_args);
+        assert_ok(&ours, &format!("venv {flags:?}"));
+    }
+
+    fn normalise(&self, text: &str, side: &str) -> String {
+        text.replace(&*self.scratch.path().join(side).to_string_lossy(), "<ROOT>")
+    }
+
+    /// Every difference between the two environments, empty when they match.
+    fn differences(&self, with_pip: bool) -> Vec<String> {
+        let (ours, theirs) = (self.env("our"), self.env("cpy"));
+        let mut diffs = diff_trees(
+            &snapshot(&ours),
+            &snapshot(&theirs),
+            &["bin/activate.nu"],
+            &|path: &str| {
+                // Scripts are our own text and pyvenv.cfg names our command; byte-code embeds
+                // the path it was compiled at (the interpreter rewrites it on import, checked
+                // below) and RECORD holds hashes of env-specific launchers (checked below).
+                !(path.starts_with("bin/activate")
+                    || path == "bin/Activate.ps1"
+                    || path == "pyvenv.cfg"
+                    || path.ends_with(".pyc")
+                    || path.ends_with("/RECORD"))
+            },
+        );
+        diffs.extend(self.config_differences());
+        let probe = "import sys, site, json, importlib.util; print(json.dumps([sys.prefix, sys.base_prefix, \
+                     sys.exec_prefix, site.getsitepackages(), sys.path[1:], \
+                     importlib.util.find_spec('pip') is not None]))";
+        let (a, b) = (
+            self.normalise(&python_says(&ours.join("bin/python"), probe), "our"),
+            self.normalise(&python_says(&theirs.join("bin/python"), probe), "cpy"),
+        );
+        if a != b {
+            diffs.push(format!(
+                "interpreter reports differ:\n  ours:   {a}\n  cpython: {b}"
+            ));
+        }
+        if with_pip {
+            diffs.extend(record_differences(&ours, &theirs));
+            // Byte-code compiled elsewhere must still be valid here: importing pip
+            // must report the env's paths and must not rewrite the .pyc.
+            let probe = "import pip._internal.cli.main as m, importlib.util as u, os; \
+                         print(m.main.__code__.co_filename); print(os.stat(u.cache_from_source(m.__file__)).st_ino)";
+            let before = std::fs::metadata(pyc_of_main(&ours)).unwrap();
+            let said = python_says(&ours.join("bin/python"), probe);
+            let mut lines = said.lines();
+            let co_filename = lines.next().unwrap_or("");
+            if !co_filename.starts_with(&*ours.to_string_lossy()) {
+                diffs.push(format!("code object path is not the env's: {co_filename}"));
+            }
+            let after = std::fs::metadata(pyc_of_main(&ours)).unwrap();
+            use std::os::unix::fs::MetadataExt;
+            if before.ino() != after.ino() || before.mtime() != after.mtime() {
+                diffs.push("importing pip rewrote its byte-code: the cached .pyc was stale".into());
+            }
+            let pip = |env: &Path| {
+                let out = std::process::Command::new(env.join("bin/pip"))
+                    .arg("--version")
+                    .output()
+                    .unwrap();
+                assert_ok(&out, "pip --version");
+                stdout(&out)
+            };
+            let (a, b) = (
+                self.normalise(&pip(&ours), "our"),
+                self.normalise(&pip(&theirs), "cpy"),
+            );
+            if a != b {
+                diffs.push(format!("pip --version differs: ours {a:?}, cpython {b:?}"));
+            }
+        }
+        diffs
+    }
+
+    fn config_differences(&self) -> Vec<String> {
+        let read = |side: &str| {
+            self.normalise(
+                &std::fs::read_to_string(self.env(side).join("pyvenv.cfg")).unwrap(),
+                side,
+            )
+        };
+        let (ours, theirs) = (read("our"), read("cpy"));
+        let (ol, tl): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
+        let key = |l: &str| l.split(" = ").next().unwrap_or("").to_owned();
+        let mut diffs = Vec::new();
+        if ol.iter().map(|l| key(l)).collect::<Vec<_>>()
+            != tl.iter().map(|l| key(l)).collect::<Vec<_>>()
+        {
+            diffs.push(format!("pyvenv.cfg keys differ:\n{ours}\n---\n{theirs}"));
+            return diffs;
+        }
+        for (a, b) in ol.iter().zip(&tl) {
+            if key(a) == "command" {
+                // theirs: `<python> -m venv ARGS`; ours: `<venv> --python <python> ARGS`.
+                let their_args = b.split_once(" -m venv ").map(|x| x.1).unwrap_or("");
+                let py = format!(" --python {} ", self.python.display());
+                let our_args = a.split_once(&py).map(|x| x.1).unwrap_or("");
+                if their_args != our_args {
+                    diffs.push(format!(
+                        "pyvenv.cfg command args differ: ours {our_args:?}, cpython {their_args:?}"
+                    ));
+                }
+            } else if a != b {
+                diffs.push(format!(
+                    "pyvenv.cfg line differs: ours {a:?}, cpython {b:?}"
+                ));
+            }
+        }
+        diffs
+    }
+}
+
+fn pyc_of_main(env: &Path) -> PathBuf {
+    let cache = site_packages(env).join("pip/_internal/cli/__pycache__");
+    std::fs::read_dir(&cache)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("main.")
+        })
+        .expect("main.*.pyc")
+}
+
+/// RECORD files must list the same paths with the same hashes and sizes,
+/// except the launchers in bin, whose recorded hash must match the file.
+fn record_differences(ours: &Path, theirs: &Path) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let (os, ts) = (site_packages(ours), site_packages(theirs));
+    for entry in std::fs::read_dir(&ts).unwrap() {
+        let name = entry.unwrap().file_name();
+        if !name.to_string_lossy().ends_with(".dist-info") {
+            continue;
+        }
+        let read = |site: &Path| -> Vec<(String, String, String)> {
+            let text = std::fs::read_to_string(site.join(&name).join("RECORD")).unwrap();
+            text.split("\r\n")
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let mut p = l.rsplitn(3, ',');
+                    let size = p.next().unwrap().to_owned();
+                    let hash = p.next().unwrap().to_owned();
+                    (p.next().unwrap().to_owned(), hash, size)
+                })
+                .collect()
+        };
+        let (mine, real) = (read(&os), read(&ts));
+        if mine.iter().map(|r| &r.0).collect::<Vec<_>>()
+            != real.iter().map(|r| &r.0).collect::<Vec<_>>()
+        {
+            diffs.push(format!(
+                "{}: RECORD lists different paths",
+                name.to_string_lossy()
+            ));
+            continue;
+        }
+        for (m, r) in mine.iter().zip(&real) {
+            if m.0.starts_with("../") {
+                let bytes = std::fs::read(os.join(&m.0)).unwrap();
+                let hash = record_hash(&bytes);
+                if m.1 != hash || m.2 != bytes.len().to_string() {
+                    diffs.push(format!("RECORD row for {} does not match the file", m.0));
+                }
+            } else if m != r {
+                diffs.push(format!("RECORD row differs: ours {m:?}, cpython {r:?}"));
+            }
+        }
+    }
+    diffs
+}
+
+/// Creates with `flags` on both sides and asserts there is no difference.
+fn assert_same(minor: u32, flags: &[&str], with_pip: bool) {
+    let pair = Pair::new(&cpython(minor));
+    pair.create(flags);
+    let diffs = pair.differences(with_pip);
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} {flags:?}:\n{}",
+        diffs.join("\n")
+    );
+}
+
+fn matrix(minor: u32) {
+    let mut combos: Vec<Vec<&str>> = vec![
+        vec!["--without-pip"],
+        vec!["--without-pip", "--copies"],
+        vec!["--without-pip", "--symlinks"],
+        vec!["--without-pip", "--system-site-packages"],
+        vec!["--without-pip", "--prompt", "my prompt's \"name\""],
+        vec!["--without-pip", "--prompt", "."],
+        vec![
+            "--without-pip",
+            "--copies",
+            "--system-site-packages",
+            "--prompt",
+            "p",
+        ],
+    ];
+    if minor >= 13 {
+        combos.push(vec!["--without-pip", "--without-scm-ignore-files"]);
+    }
+    for flags in &combos {
+        assert_same(minor, flags, false);
+    }
+}
+
+fn with_pip(minor: u32) {
+    assert_same(minor, &[], true);
+}
+
+/// Our other routes to pip must be just as indistinguishable.
+#[test]
+fn seeded_by_copy_and_by_ensurepip() {
+    for ours in [&["--link-mode", "copy"][..], &["--seeder", "ensurepip"][..]] {
+        let pair = Pair::new(&cpython(12));
+        pair.create_with(&["--system-site-packages"], ours);
+        let diffs = pair.differences(true);
+        assert!(diffs.is_empty(), "{ours:?}:\n{}", diffs.join("\n"));
+    }
+}
+
+/// Debian's own python3 (pip and setuptools from /usr/share/python-wheels).
+#[test]
+fn debian_system_python() {
+    let python = Path::new("/usr/bin/python3");
+    assert!(
+        python.exists(),
+        "Debian's python3 is missing: apt-get install python3 python3-venv"
+    );
+    let pair = Pair::new(python);
+    pair.create(&[]);
+    let diffs = pair.differences(true);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// Long env paths make pip's launchers use the /bin/sh trampoline; spaces too.
+#[test]
+fn launchers_for_long_and_spaced_paths() {
+    for name in ["a path with spaces", &"x".repeat(110)] {
+        let pair = Pair::new(&cpython(12));
+        for side in ["cpy", "our"] {
+            std::fs::create_dir_all(pair.work(side).join(name)).unwrap();
+        }
+        let rel = format!("{name}/env");
+        let theirs = cpython_venv(&pair.python, &pair.work("cpy"), &[&rel]);
+        assert_ok(&theirs, "python -m venv");
+        let ours = pair.scratch.venv_in(
+            &pair.work("our"),
+            &["-p", pair.python.to_str().unwrap(), &rel],
+        );
+        assert_ok(&ours, "venv");
+        let read = |side: &str| {
+            pair.normalise(
+                &std::fs::read_to_string(pair.work(side).join(&rel).join("bin/pip")).unwrap(),
+                side,
+            )
+        };
+        assert_eq!(read("our"), read("cpy"), "bin/pip under {name:?}");
+        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip"))
+            .arg("--version")
+            .output()
+            .unwrap();
+        assert_ok(&out, "pip --version through the launcher");
+    }
+}
+
+/// `--clear` on an env holding extra files, and `--upgrade` of an existing env.
+fn clear_and_upgrade(minor: u32) {
+    let pair = Pair::new(&cpython(minor));
+    pair.create(&["--without-pip"]);
+    for side in ["cpy", "our"] {
+        std::fs::write(pair.env(side).join("junk.txt"), "x").unwrap();
+        std::fs::create_dir_all(pair.env(side).join("lib/extra")).unwrap();
+    }
+    pair.create(&["--without-pip", "--clear"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "3.{minor} --clear:\n{}", diffs.join("\n"));
+    assert!(!pair.env("our").join("junk.txt").exists());
+
+    pair.create(&["--without-pip", "--upgrade"]);
+    let diffs = pair.differences(false);
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} --upgrade:\n{}",
+        diffs.join("\n")
+    );
+
+    // Re-running plain creation over an existing env is allowed and in place.
+    pair.create(&["--without-pip", "--prompt", "again"]);
+    let diffs = pair.differences(false);
+    assert!(
+        diffs.is_empty(),
+        "3.{minor} re-create:\n{}",
+        diffs.join("\n")
+    );
+}
+
+macro_rules! per_version {
+    ($($name:ident => $minor:expr),*) => {
+        mod matrix { $( #[test] fn $name() { super::matrix($minor) } )* }
+        mod seeded { $( #[test] fn $name() { super::with_pip($minor) } )* }
+        mod existing { $( #[test] fn $name() { super::clear_and_upgrade($minor) } )* }
+    };
+}
+
+per_version!(py38 => 8, py39 => 9, py310 => 10, py311 => 11, py312 => 12, py313 => 13);
+
+/// Invoked as `python3` (not `python3.X`), the links follow that name.
+#[test]
+fn link_names_follow_the_invocation_name() {
+    let exe = cpython(12);
+    let python3 = exe.with_file_name("python3");
+    let pair = Pair::new(&python3);
+    pair.create(&["--without-pip"]);
+    let diffs = pair.differences(false);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    let link = std::fs::read_link(pair.env("our").join("bin/python3")).unwrap();
+    assert_eq!(link, python3);
+}

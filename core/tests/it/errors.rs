@@ -1,0 +1,199 @@
+//! Bad input: each case gets a one-line error naming the problem and the fix,
+//! a non-zero exit, and leaves the disk exactly as it was.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::*;
+
+/// Asserts a failed run with exactly one line on stderr containing every `needle`.
+fn assert_one_line_error(out: &Output, needles: &[&str]) {
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {}",
+        stderr(out)
+    );
+    let err = stderr(out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line of error, got:\n{err}");
+    for needle in needles {
+        assert!(
+            err.contains(needle),
+            "error {err:?} does not mention {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn env_dir_is_a_regular_file() {
+    let s = Scratch::new();
+    let file = s.path().join("env");
+    std::fs::write(&file, "keep me").unwrap();
+    let out = s.venv(&["--without-pip", "-p", cpython(12).to_str().unwrap(), "env"]);
+    assert_one_line_error(&out, &["exists and is not a directory"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[test]
+fn python_that_does_not_exist() {
+    let s = Scratch::new();
+    let out = s.venv(&["--without-pip", "-p", "/nonexistent/python3", "env"]);
+    assert_one_line_error(&out, &["/nonexistent/python3", "no such file"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn version_that_is_not_installed_lists_what_was_found() {
+    let s = Scratch::new();
+    let out = s.venv(&["--without-pip", "-p", "3.99", "env"]);
+    let twelve = full_version(12);
+    assert_one_line_error(&out, &["no Python found for `3.99`", "found:", &twelve]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn command_that_is_not_python() {
+    let s = Scratch::new();
+    let out = s.venv(&["--without-pip", "-p", "/bin/true", "env"]);
+    assert_one_line_error(&out, &["/bin/true", "is not a Python interpreter"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn python_2_is_refused() {
+    let s = Scratch::new();
+    let py2 = std::fs::read_dir(pyenv_root().join("versions"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("2.7"))
+        .expect("pyenv has no Python 2.7 (install it with `pyenv install 2.7`)")
+        .join("bin/python2.7");
+    let out = s.venv(&["--without-pip", "-p", py2.to_str().unwrap(), "env"]);
+    assert_one_line_error(&out, &["is Python 2.7", "needs CPython 3.8 or newer"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn upgrade_with_clear_is_refused() {
+    let s = Scratch::new();
+    let out = s.venv(&[
+        "--upgrade",
+        "--clear",
+        "--without-pip",
+        "-p",
+        cpython(12).to_str().unwrap(),
+        "env",
+    ]);
+    assert_one_line_error(&out, &["--upgrade and --clear"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn upgrade_of_something_that_is_not_an_env_creates_it_as_cpython_does() {
+    // CPython's --upgrade creates an environment where there is none (its
+    // own test suite and `python -m venv --upgrade .venv` scripts rely on
+    // it), skipping the activation scripts as --upgrade always does.
+    let s = Scratch::new();
+    let py = cpython(12);
+    for side in ["our", "cpy"] {
+        let dir = s.path().join(side).join("project");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main.py"), "print()").unwrap();
+    }
+    for target in ["project", "missing"] {
+        let args = ["--upgrade", "--without-pip", target];
+        let ours = s.venv_in(
+            &s.path().join("our"),
+            &[&["-p", py.to_str().unwrap()][..], &args[..]].concat(),
+        );
+        assert_ok(&ours, &format!("venv --upgrade {target}"));
+        assert_ok(
+            &cpython_venv(&py, &s.path().join("cpy"), &args),
+            &format!("python -m venv --upgrade {target}"),
+        );
+        let diffs = diff_trees(
+            &snapshot(&s.path().join("our").join(target)),
+            &snapshot(&s.path().join("cpy").join(target)),
+            &[],
+            &|path: &str| path != "pyvenv.cfg",
+        );
+        assert!(diffs.is_empty(), "{target}: {diffs:#?}");
+        assert!(!s
+            .path()
+            .join("our")
+            .join(target)
+            .join("bin/activate")
+            .exists());
+    }
+}
+
+#[test]
+fn path_separator_in_env_dir() {
+    let s = Scratch::new();
+    let out = s.venv(&["--without-pip", "-p", cpython(12).to_str().unwrap(), "a:b"]);
+    assert_one_line_error(&out, &["PATH separator"]);
+    assert!(!s.path().join("a:b").exists());
+}
+
+#[test]
+fn base_without_ensurepip_suggests_without_pip() {
+    let s = Scratch::new();
+    let python = copy_of_cpython(12, &s.path().join("py"));
+    std::fs::remove_dir_all(s.path().join("py/lib/python3.12/ensurepip")).unwrap();
+    let out = s.venv(&["-p", python.to_str().unwrap(), "env"]);
+    assert_one_line_error(&out, &["no ensurepip", "--without-pip"]);
+    assert!(!s.path().join("env").exists());
+    // And the suggested fix works.
+    let out = s.venv(&["--without-pip", "-p", python.to_str().unwrap(), "env"]);
+    assert_ok(&out, "venv --without-pip with a base lacking ensurepip");
+}
+
+#[test]
+fn parent_not_writable() {
+    let s = Scratch::new();
+    // Root ignores permission bits, so the attempt runs as `nobody` with a copy
+    // of our binary and Debian's python3 (pyenv's live under root's 0700 home).
+    std::fs::set_permissions(s.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = s.path().join("venv");
+    std::fs::copy(venv_bin(), &bin).unwrap();
+    let ro = s.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let cache = s.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    // A shared cache root, as /tmp is: sticky, so each user's entries stay theirs.
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3".to_owned()
+    } else {
+        cpython(12).display().to_string()
+    };
+    let is_root = rustix_is_root();
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let out = cmd
+        .args(["--without-pip", "-p", &python])
+        .arg(ro.join("env"))
+        .env("VENV_CACHE_DIR", &cache)
+        .current_dir(s.path())
+        .output()
+        .expect("run venv as nobody (needs setpriv from util-linux)");
+    assert_one_line_error(
+        &out,
+        &["is not writable", "choose a directory you can write to"],
+    );
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
+}
+
+fn rustix_is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    stdout(&out).trim() == "0"
+}

@@ -1,0 +1,96 @@
+//! The library's layers point one way (ARCHITECTURE.md, "The layers"): each
+//! module of `core/src` may use only modules of a lower rank. This reads
+//! every `crate::…` path outside comments and fails on an arrow that points
+//! up or sideways, naming the file and the line.
+
+use std::path::Path;
+
+/// Rank of each top-level module; a module uses only lower ranks.
+const RANKS: &[(&str, u32)] = &[
+    ("error", 0),
+    ("os", 0),
+    ("paths", 0),
+    ("pyrepr", 0),
+    ("report", 0),
+    ("tree", 0),
+    ("interrupt", 1),
+    ("cache", 1),
+    ("envfs", 1),
+    ("staging", 1),
+    ("interpreter", 2),
+    ("context", 3),
+    ("config", 4),
+    ("scripts", 4),
+    ("envpython", 4),
+    ("seed", 5),
+    ("steps", 6),
+    ("builder", 7),
+    ("plugin", 7),
+    ("policy", 8),
+    ("fuzzing", 9),
+];
+
+fn rank(module: &str) -> Option<u32> {
+    RANKS.iter().find(|(m, _)| *m == module).map(|(_, r)| *r)
+}
+
+#[test]
+fn every_import_points_down() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(&src).unwrap();
+            let top = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_owned();
+            // The binary (main, cli, terminal) and the crate root sit above everything.
+            let Some(own) = rank(&top) else { continue };
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for (i, _) in code.match_indices("crate::") {
+                    let used: String = code[i + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if used == top {
+                        continue;
+                    }
+                    match rank(&used) {
+                        Some(r) if r < own => {}
+                        Some(r) => problems.push(format!(
+                            "{}:{}: `{top}` (rank {own}) uses `{used}` (rank {r})",
+                            rel.display(),
+                            n + 1
+                        )),
+                        None => problems.push(format!(
+                            "{}:{}: `{used}` has no rank in tests/it/layers.rs",
+                            rel.display(),
+                            n + 1
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "imports that point up:\n{}",
+        problems.join("\n")
+    );
+}

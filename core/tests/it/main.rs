@@ -1,0 +1,21 @@
+//! The integration tests, linked into one test binary (one module per area;
+//! `common` holds what they share). Run one area with
+//! `cargo test --test it differential::`, one test with its full path, e.g.
+//! `cargo test --test it activation::posix::bash::`.
+//!
+//! `VENV_TEST_BIN=/path/to/venv` runs them against another build of the
+//! binary (for instance one from before a fix, to see its test fail).
+
+mod common;
+
+mod activation;
+mod differential;
+mod discovery;
+mod errors;
+mod layers;
+mod library;
+mod plugins;
+mod policy;
+mod safety;
+mod sandbox;
+mod seeding;
