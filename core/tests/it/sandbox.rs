@@ -38,6 +38,18 @@ fn run(s: &Scratch, args: &[&str]) -> Output {
     command(s, args).output().unwrap()
 }
 
+/// `venv -p 3.12 --without-pip EXTRA --plugin PLUGIN env`.
+fn bare(s: &Scratch, plugin: &Path, extra: &[&str]) -> Output {
+    let plugin = plugin.to_str().unwrap();
+    let args: Vec<&str> = ["--without-pip"]
+        .iter()
+        .chain(extra)
+        .chain(&["--plugin", plugin, "env"])
+        .copied()
+        .collect();
+    run(s, &args)
+}
+
 fn command(s: &Scratch, args: &[&str]) -> Command {
     let mut cmd = Command::new(venv_bin());
     cmd.args(["-p", &py()])
@@ -433,21 +445,23 @@ fn swarm(copies: usize, memories: usize, tables: usize) -> String {
 #[test]
 fn instance_memory_and_table_counts_are_bounded() {
     for (name, text, cause) in [
-        ("evil-instance-swarm", swarm(200, 0, 0), "instance"),
-        ("evil-memory-swarm", swarm(1, 40, 0), "memor"),
-        ("evil-table-swarm", swarm(1, 0, 200), "table"),
+        // 900 instances (the parser allows 1,000).
+        (
+            "evil-instance-swarm",
+            swarm(900, 0, 0),
+            "instance count too high",
+        ),
+        (
+            "evil-memory-swarm",
+            swarm(1, 40, 0),
+            "memory count too high",
+        ),
+        // Under the 100 tables a module may declare, over the 64 we allow.
+        ("evil-table-swarm", swarm(1, 0, 90), "table count too high"),
     ] {
         let s = Scratch::new();
         let component = assemble(&s, name, &text);
-        let out = run(
-            &s,
-            &[
-                "--without-pip",
-                "--plugin",
-                component.to_str().unwrap(),
-                "env",
-            ],
-        );
+        let out = bare(&s, &component, &[]);
         assert_contained(&s, &out, name, cause);
     }
 }
@@ -459,15 +473,7 @@ fn instance_memory_and_table_counts_are_bounded() {
 fn log_and_progress_floods_stop_at_the_output_limit() {
     for name in ["evil-log-flood", "evil-progress-flood"] {
         let s = Scratch::new();
-        let out = run(
-            &s,
-            &[
-                "--without-pip",
-                "--plugin",
-                plugin(name).to_str().unwrap(),
-                "env",
-            ],
-        );
+        let out = bare(&s, &plugin(name), &[]);
         assert!(
             out.stderr.len() < 2 << 20,
             "{name}: {} bytes reached the terminal",
@@ -480,31 +486,13 @@ fn log_and_progress_floods_stop_at_the_output_limit() {
 #[test]
 fn returned_strings_are_bounded() {
     let s = Scratch::new();
-    let out = run(
-        &s,
-        &[
-            "--without-pip",
-            "--plugin",
-            plugin("evil-big-error").to_str().unwrap(),
-            "env",
-        ],
-    );
+    let out = bare(&s, &plugin("evil-big-error"), &[]);
     assert!(out.stderr.len() < 4096, "{} bytes", out.stderr.len());
     assert_contained(&s, &out, "evil-big-error", "more bytes)");
 
     for name in ["evil-scm-many", "evil-scm-long"] {
         let s = Scratch::new();
-        let out = run(
-            &s,
-            &[
-                "--without-pip",
-                "--scm-ignore-files",
-                "git,nosuch",
-                "--plugin",
-                plugin(name).to_str().unwrap(),
-                "env",
-            ],
-        );
+        let out = bare(&s, &plugin(name), &["--scm-ignore-files", "git,nosuch"]);
         assert!(
             out.stderr.len() < 4096,
             "{name}: {} bytes",
@@ -517,15 +505,7 @@ fn returned_strings_are_bounded() {
 #[test]
 fn terminal_control_sequences_are_shown_not_obeyed() {
     let s = Scratch::new();
-    let out = run(
-        &s,
-        &[
-            "--without-pip",
-            "--plugin",
-            plugin("evil-escapes").to_str().unwrap(),
-            "env",
-        ],
-    );
+    let out = bare(&s, &plugin("evil-escapes"), &[]);
     assert!(!out.status.success());
     let err = &out.stderr;
     for (byte, what) in [(0x1b, "ESC"), (0x07, "BEL"), (b'\r', "CR")] {
@@ -732,18 +712,10 @@ fn a_cache_directory_writable_by_others_is_not_trusted() {
 #[test]
 fn a_very_deep_tree_is_rolled_back() {
     let s = Scratch::new();
-    let out = run(
+    let out = bare(
         &s,
-        &[
-            "--without-pip",
-            "--plugin-entries",
-            "200000",
-            "--plugin-time",
-            "300",
-            "--plugin",
-            plugin("evil-deep-tree").to_str().unwrap(),
-            "env",
-        ],
+        &plugin("evil-deep-tree"),
+        &["--plugin-entries", "200000", "--plugin-time", "300"],
     );
     assert_contained(&s, &out, "evil-deep-tree", "100000-level");
 }
@@ -756,18 +728,10 @@ fn writes_are_bounded_in_bytes_and_entries() {
         ("evil-deep-tree", "limit of 500 new files"),
     ] {
         let s = Scratch::new();
-        let out = run(
+        let out = bare(
             &s,
-            &[
-                "--without-pip",
-                "--plugin-write",
-                "16",
-                "--plugin-entries",
-                "500",
-                "--plugin",
-                plugin(name).to_str().unwrap(),
-                "env",
-            ],
+            &plugin(name),
+            &["--plugin-write", "16", "--plugin-entries", "500"],
         );
         assert_contained(&s, &out, name, cause);
     }
@@ -964,7 +928,8 @@ fn release_fifo(fifo: &Path) {
 #[test]
 fn the_bytes_pinned_are_the_bytes_compiled() {
     let s = Scratch::new();
-    let pinned = std::fs::read(plugin("hg-ignore")).unwrap();
+    // Both are post-setup hooks; each leaves its own file in the env.
+    let pinned = std::fs::read(plugin("minimal-hook")).unwrap();
     let unpinned = std::fs::read(plugin("pip-conf")).unwrap();
     let digest = {
         use sha2::Digest;
@@ -975,18 +940,16 @@ fn the_bytes_pinned_are_the_bytes_compiled() {
         format!("[plugins]\nallow = \"pinned\"\npinned = [\"{digest}\"]\n"),
     )
     .unwrap();
-    let fifo = s.path().join("hg-ignore.wasm");
+    let fifo = s.path().join("hook.wasm");
     let writer = two_faced_fifo(&fifo, pinned, unpinned);
     let out = command(
         &s,
         &[
             "--without-pip",
-            "--scm-ignore-files",
-            "git,hg",
             "--plugin",
             fifo.to_str().unwrap(),
             "--plugin-opt",
-            "hg-ignore.index-url=https://evil.example/simple",
+            "hook.index-url=https://evil.example/simple",
             "env",
         ],
     )
@@ -999,14 +962,17 @@ fn the_bytes_pinned_are_the_bytes_compiled() {
     writer.join().unwrap();
     assert_ok(&out, "pinned plugin through a FIFO");
     let env = s.path().join("env");
-    assert!(env.join(".hgignore").is_file(), "the pinned plugin ran");
+    assert!(
+        env.join("created-by-hook.txt").is_file(),
+        "the pinned plugin ran"
+    );
     assert!(!env.join("pip.conf").exists(), "the unpinned plugin ran");
 }
 
 #[test]
 fn a_symlink_swapped_during_the_run_never_runs_unpinned_code() {
     let s = Scratch::new();
-    let pinned = plugin("hg-ignore");
+    let pinned = plugin("minimal-hook");
     let digest = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(std::fs::read(&pinned).unwrap()))
@@ -1016,7 +982,7 @@ fn a_symlink_swapped_during_the_run_never_runs_unpinned_code() {
         format!("[plugins]\nallow = \"pinned\"\npinned = [\"{digest}\"]\n"),
     )
     .unwrap();
-    let link = s.path().join("hg-ignore.wasm");
+    let link = s.path().join("hook.wasm");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flipper = {
         let (link, stop, good, bad) = (
@@ -1043,12 +1009,10 @@ fn a_symlink_swapped_during_the_run_never_runs_unpinned_code() {
             &s,
             &[
                 "--without-pip",
-                "--scm-ignore-files",
-                "git,hg",
                 "--plugin",
                 link.to_str().unwrap(),
                 "--plugin-opt",
-                "hg-ignore.index-url=https://evil.example/simple",
+                "hook.index-url=https://evil.example/simple",
                 &env,
             ],
         )
