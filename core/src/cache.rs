@@ -19,7 +19,6 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -159,12 +158,12 @@ impl Cache {
 fn trusted_kind_dir(root: &Path, kind: Kind) -> Result<PathBuf, String> {
     create_private_dir(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let sticky = meta.mode() & 0o1000 != 0;
+    let sticky = crate::os::is_sticky(&meta);
     if !(is_private(&meta) || sticky) {
         return Err(untrusted_reason(root, &meta));
     }
     let dir = root.join(kind.dir_name());
-    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+    match crate::os::create_private_dir(&dir, false) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
@@ -180,20 +179,12 @@ fn trusted_kind_dir(root: &Path, kind: Kind) -> Result<PathBuf, String> {
 }
 
 fn untrusted_reason(path: &Path, meta: &std::fs::Metadata) -> String {
-    if meta.uid() != rustix::process::geteuid().as_raw() {
-        format!("{} is owned by uid {}", path.display(), meta.uid())
-    } else {
-        format!(
-            "{} is writable by others (mode {:o})",
-            path.display(),
-            meta.mode() & 0o7777
-        )
-    }
+    crate::os::not_private_reason(path, meta)
 }
 
 /// Owned by this user and writable by no one else.
 fn is_private(meta: &std::fs::Metadata) -> bool {
-    meta.uid() == rustix::process::geteuid().as_raw() && meta.mode() & 0o022 == 0
+    crate::os::is_private(meta)
 }
 
 /// True when `rel` (inside `kind_dir`, itself already checked) and every
@@ -233,28 +224,19 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// `mkdir -p` with mode 0700 for the directories it creates: the cache is per user.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    crate::os::create_private_dir(dir, true)
 }
 
 /// Makes an existing directory private (0700), for entries renamed into place.
 pub fn make_private(dir: &Path) -> io::Result<()> {
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    crate::os::set_path_mode(dir, 0o700)
 }
 
 /// The numbers that change when a file is replaced or modified: device,
 /// inode, size and modification time. Cache keys mix these in so that an
 /// upgraded interpreter or wheel misses.
 pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
-    [
-        meta.dev(),
-        meta.ino(),
-        meta.size(),
-        meta.mtime() as u64,
-        meta.mtime_nsec() as u64,
-    ]
+    crate::os::file_identity(meta)
 }
 
 fn default_dir() -> Option<PathBuf> {
