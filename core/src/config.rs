@@ -18,6 +18,8 @@ pub struct PyvenvCfg {
     /// 3.11+: the real base executable and the command that made the env.
     pub executable: Option<PathBuf>,
     pub command: Option<String>,
+    /// Keys an implementation adds (GraalPy's `venvlauncher_command`).
+    pub extra: Vec<(String, String)>,
 }
 
 impl PyvenvCfg {
@@ -65,6 +67,7 @@ impl PyvenvCfg {
             prompt: get("prompt").map(|p| crate::pyrepr::unrepr_str(&p)),
             executable: get("executable").map(PathBuf::from),
             command: get("command"),
+            extra: Vec::new(),
         })
     }
 
@@ -86,6 +89,9 @@ impl PyvenvCfg {
         if let Some(command) = &self.command {
             out.push_str(&format!("command = {command}\n"));
         }
+        for (key, value) in &self.extra {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
         out
     }
 
@@ -102,6 +108,7 @@ impl PyvenvCfg {
             prompt: ctx.cfg_prompt.clone(),
             executable: newer.then(|| info.real_executable.clone()),
             command: newer.then(|| command_line(ctx, system_site_packages)),
+            extra: ctx.plan.cfg_extra.clone(),
         }
     }
 }
@@ -123,7 +130,12 @@ fn command_line(ctx: &Context, system_site_packages: bool) -> String {
         "--python".to_owned(),
         info.executable.display().to_string(),
     ];
-    if !opts.symlinks {
+    // Each platform names the flag that departs from its default.
+    let nt = info.is_windows();
+    if nt && opts.symlinks {
+        args.push("--symlinks".into());
+    }
+    if !nt && !opts.symlinks {
         args.push("--copies".into());
     }
     if !opts.with_pip {
@@ -172,6 +184,7 @@ mod tests {
             prompt: Some("it's \"q\"\n".into()),
             executable: Some(PathBuf::from("/usr/bin/python3.12")),
             command: Some("venv --prompt=x /tmp/e".into()),
+            extra: Vec::new(),
         };
         let back = PyvenvCfg::parse(&cfg.render()).unwrap();
         assert_eq!(back.home, cfg.home);

@@ -40,6 +40,8 @@ pub fn run(
         .env("VIRTUAL_ENV", env_dir)
         .env_remove("PYTHONHOME")
         .env_remove("PYTHONPATH")
+        // macOS framework builds: the env's python must not take another's name.
+        .env_remove("__PYVENV_LAUNCHER__")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -16,6 +16,8 @@ pub enum Shell {
     Csh,
     Nushell,
     PowerShell,
+    /// cmd.exe: `call Scripts\activate.bat`.
+    Batch,
 }
 
 /// One script installed into the env's bin directory.
@@ -26,7 +28,8 @@ pub struct Template {
     pub text: &'static str,
 }
 
-/// Every script CPython installs on POSIX, plus `activate.nu`.
+/// Every script CPython installs on POSIX or Windows, plus `activate.nu`;
+/// the plan says which of them an environment gets.
 pub const TEMPLATES: &[Template] = &[
     Template {
         file_name: "activate",
@@ -53,6 +56,16 @@ pub const TEMPLATES: &[Template] = &[
         shell: Shell::PowerShell,
         text: include_str!("scripts/templates/Activate.ps1"),
     },
+    Template {
+        file_name: "activate.bat",
+        shell: Shell::Batch,
+        text: include_str!("scripts/templates/activate.bat"),
+    },
+    Template {
+        file_name: "deactivate.bat",
+        shell: Shell::Batch,
+        text: include_str!("scripts/templates/deactivate.bat"),
+    },
 ];
 
 /// The mode CPython's scripts get (it copies the mode of its 0644 sources).
@@ -67,6 +80,8 @@ pub fn escape(shell: Shell, value: &str) -> String {
         Shell::Csh => value.replace('\'', r"'\''").replace('!', r"\!"),
         Shell::Nushell => value.replace('\\', r"\\").replace('"', "\\\""),
         Shell::PowerShell => value.replace('\'', "''"),
+        // Inside `set "NAME=value"` only `%` (variable expansion) needs doubling.
+        Shell::Batch => value.replace('%', "%%"),
     }
 }
 
@@ -111,8 +126,15 @@ pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> 
 
 /// CPython's `setup_scripts`: writes the activation scripts into bin.
 pub fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
-    for template in TEMPLATES {
-        let text = replace_variables(template.text, Placeholders::of(ctx), template.shell);
+    for name in &ctx.plan.scripts {
+        let Some(template) = TEMPLATES.iter().find(|t| t.file_name == *name) else {
+            continue;
+        };
+        let mut text = replace_variables(template.text, Placeholders::of(ctx), template.shell);
+        if template.shell == Shell::Batch {
+            // cmd.exe reads batch files line by line with CRLF endings.
+            text = text.replace('\n', "\r\n");
+        }
         ctx.fs.write_file(
             &ctx.layout.bin.join(template.file_name),
             text.as_bytes(),
@@ -137,7 +159,7 @@ mod tests {
 
     #[test]
     fn every_template_uses_placeholders() {
-        for t in TEMPLATES {
+        for t in TEMPLATES.iter().filter(|t| t.file_name != "deactivate.bat") {
             assert!(
                 t.text.contains("__VENV_DIR__"),
                 "{} never names the env dir",

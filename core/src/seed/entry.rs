@@ -70,8 +70,13 @@ pub fn ensure(
         .unwrap_or_else(|| cache.private_dir(Kind::Seed));
     let digest = wheel_digest(&root, &wheel.path)?;
     let v = &interp.info.version;
+    // The byte-code differs per implementation (cache tag) and release.
+    let tag = match interp.info.cache_tag.as_str() {
+        "" => "cpython",
+        t => t,
+    };
     let name = format!(
-        "{}-{}-{}-cp{}.{}.{}",
+        "{}-{}-{}-{tag}-{}.{}.{}",
         wheel.name,
         wheel.version,
         &digest[..16],
@@ -227,6 +232,7 @@ pub fn record_hash(bytes: &[u8]) -> String {
 fn compile(interp: &Interpreter, site: &Path, sources: &[&String]) -> anyhow::Result<Vec<String>> {
     let mut child = Command::new(&interp.path)
         .args(["-E", "-s", "-c", COMPILE_SCRIPT])
+        .env_remove("__PYVENV_LAUNCHER__")
         .current_dir(site)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
