@@ -38,7 +38,7 @@ pub enum VenvError {
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install python3-venv); or pass --without-pip")]
     NoEnsurepip { path: PathBuf },
 
-    #[error("{path}'s ensurepip finds no wheel to install ({missing}); install them (on Debian: apt install python3-pip-whl python3-setuptools-whl), reinstall that Python, or pass --without-pip")]
+    #[error("{path}'s ensurepip is missing the wheels it installs, none found at {missing}; reinstall that Python (Debian's take theirs from /usr/share/python-wheels: apt install python3-pip-whl python3-setuptools-whl), or pass --without-pip")]
     MissingWheels { path: PathBuf, missing: String },
 
     #[error("you cannot supply --upgrade and --clear together: --clear rebuilds the environment, --upgrade keeps it")]

@@ -20,3 +20,4 @@ mod policy;
 mod safety;
 mod sandbox;
 mod seeding;
+mod targets;
