@@ -20,7 +20,7 @@ pub use discovery::{find_interpreter, PythonRequest};
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
 const QUERY_SCRIPT: &str = include_str!("query.py");
-pub const QUERY_VERSION: u32 = 3;
+pub const QUERY_VERSION: u32 = 4;
 
 /// Where the `venv` sysconfig scheme puts things, relative to the env dir.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

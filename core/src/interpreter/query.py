@@ -11,7 +11,7 @@ if sys.path and sys.path[0] == "":
 import json  # noqa: E402
 import os  # noqa: E402
 
-info = {"query_version": 3, "version": list(sys.version_info[:3]),
+info = {"query_version": 4, "version": list(sys.version_info[:3]),
         "releaselevel": sys.version_info[3]}
 impl = getattr(sys, "implementation", None)
 info["implementation"] = impl.name if impl is not None else "cpython"
@@ -124,10 +124,19 @@ if sys.version_info >= (3, 8):
     except Exception:
         pass
     # Debian's older ensurepip (its PyPy) lists bare project names and picks
-    # the newest wheel of each from the system wheel directory.
+    # the newest wheel of each from the system wheel directory, a path
+    # written into the module (whatever the interpreter's prefix).
     if has_ensurepip and not wheels and hasattr(ensurepip, "_PROJECTS"):
         import glob
-        wheel_dir = os.path.join(sys.base_prefix, "share", "python-wheels")
+        import re
+        try:
+            import inspect
+            source = inspect.getsource(ensurepip)
+        except Exception:
+            source = ""
+        named = re.search(r"""['"](/[^'"]*?/python-wheels)[/'"]""", source)
+        wheel_dir = named.group(1) if named else \
+            os.path.join(sys.base_prefix, "share", "python-wheels")
         info["wheel_dir"] = wheel_dir
 
         def newest(project):
@@ -148,7 +157,6 @@ if sys.version_info >= (3, 8):
                                "path": os.path.join(wheel_dir, name + "-*.whl")})
         # ...and copies every project's newest wheel into ENV/share/python-wheels.
         try:
-            import inspect
             if "python-wheels" in inspect.getsource(ensurepip._bootstrap):
                 projects = sorted(set(os.path.basename(p).split("-")[0]
                                       for p in glob.glob(os.path.join(wheel_dir, "*.whl"))))

@@ -300,6 +300,64 @@ fn pypy_seeded() {
     assert_same_for(&pypy(), &["--system-site-packages"], true);
 }
 
+/// A PyPy whose (Debian-patched) ensurepip finds no wheel in the directory
+/// written into it: PyPy's own venv stops with a traceback half way; ours
+/// names the directory in one line and creates nothing. The PyPy is
+/// Debian's executable with its library linked in, but for an ensurepip
+/// that looks in an empty directory.
+#[test]
+fn pypy_without_wheels_says_where_it_looked() {
+    let s = Scratch::new();
+    let root = s.path().join("pypy");
+    let stdlib = root.join("lib/pypy3.9");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::create_dir_all(stdlib.join("ensurepip")).unwrap();
+    let exe = root.join("bin/pypy3.9");
+    std::fs::copy(std::fs::canonicalize(pypy()).unwrap(), &exe).unwrap();
+    let system = Path::new("/usr/lib/pypy3.9");
+    for entry in std::fs::read_dir(system).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name != "ensurepip" {
+            std::os::unix::fs::symlink(system.join(&name), stdlib.join(&name)).unwrap();
+        }
+    }
+    let empty = s.path().join("elsewhere/share/python-wheels");
+    std::fs::create_dir_all(&empty).unwrap();
+    for name in ["__init__.py", "__main__.py", "_uninstall.py"] {
+        let text = std::fs::read_to_string(system.join("ensurepip").join(name)).unwrap();
+        assert!(
+            name != "__init__.py" || text.contains("'/usr/share/python-wheels"),
+            "Debian's PyPy ensurepip no longer names /usr/share/python-wheels"
+        );
+        let text = text.replace(
+            "'/usr/share/python-wheels",
+            &format!("'{}", empty.display()),
+        );
+        std::fs::write(stdlib.join("ensurepip").join(name), text).unwrap();
+    }
+
+    let theirs = cpython_venv(&exe, s.path(), &["theirs"]);
+    assert!(
+        !theirs.status.success(),
+        "pypy3 -m venv found wheels in an empty directory"
+    );
+    let out = s.venv(&["-p", exe.to_str().unwrap(), "ours"]);
+    assert_one_line_error(
+        &out,
+        &[
+            "is missing the wheels it installs",
+            &format!("{}/pip-*.whl", empty.display()),
+            "--without-pip",
+        ],
+    );
+    assert!(!s.path().join("ours").exists());
+    // Without pip the same interpreter serves.
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", exe.to_str().unwrap(), "ours"]),
+        "venv --without-pip",
+    );
+}
+
 #[test]
 fn pypy_clear_and_upgrade() {
     clear_and_upgrade_for(&pypy(), "pypy3");

@@ -3,27 +3,9 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::common::*;
-
-/// Asserts a failed run with exactly one line on stderr containing every `needle`.
-fn assert_one_line_error(out: &Output, needles: &[&str]) {
-    assert!(
-        !out.status.success(),
-        "expected failure, got success; stderr: {}",
-        stderr(out)
-    );
-    let err = stderr(out);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line of error, got:\n{err}");
-    for needle in needles {
-        assert!(
-            err.contains(needle),
-            "error {err:?} does not mention {needle:?}"
-        );
-    }
-}
 
 #[test]
 fn env_dir_is_a_regular_file() {
