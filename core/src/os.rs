@@ -329,7 +329,6 @@ pub fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
     }
     #[cfg(windows)]
     {
-        use cap_fs_ext::DirExt;
         dir.symlink_file(target, rel)
     }
     #[cfg(not(any(unix, windows)))]

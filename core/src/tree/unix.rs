@@ -112,7 +112,9 @@ fn open_dir(parent: impl AsFd, name: &OsStr) -> io::Result<OwnedFd> {
 
 fn identity(fd: &OwnedFd) -> io::Result<(u64, u64)> {
     let st = rfs::fstat(fd)?;
-    Ok((st.st_dev, st.st_ino))
+    // `st_dev` is an i32 on macOS, a u64 on Linux: only equality matters.
+    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+    Ok((st.st_dev as u64, u64::from(st.st_ino)))
 }
 
 fn is_not_a_dir(e: &io::Error) -> bool {
