@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages the tests use besides the shells: Mercurial (the hg-ignore
-# plugin test runs real `hg`) and python3-venv (Debian's python3 is one of
-# the interpreters the differential tests compare against). Idempotent.
+# What the tests use besides the shells: Debian's Mercurial (the hg-ignore
+# plugin test runs real `hg`), python3-venv (Debian's python3 is one of the
+# interpreters the differential tests compare against) and man-db (the man
+# page test renders with `man`); and, from PyPI, maturin in
+# target/test-tools (the wheel is built with it and installed by a test).
+# Idempotent.
 set -euo pipefail
 SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 missing=()
 command -v hg >/dev/null 2>&1 || missing+=(mercurial)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -14,4 +18,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" \
         || { "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
+fi
+
+# maturin, in a virtual environment of its own under target/ (never committed).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/target/test-tools"
+if [ ! -x "$tools/bin/maturin" ]; then
+    /usr/bin/python3 -m venv "$tools"
+    "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
 fi

@@ -24,6 +24,10 @@ bash tools/install-test-deps.sh
 # The plugin tests load components built from plugins/ and
 # core/tests/fixtures/plugins/ (never committed).
 bash tools/build-plugins.sh
+# The install test puts this wheel into a fresh environment with pip. Built
+# from the test profile (the same code as the binary under test, no second
+# optimised build of wasmtime); release wheels come from `maturin build --release`.
+target/test-tools/bin/maturin build --profile dev --out target/wheels-test --quiet
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

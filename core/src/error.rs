@@ -62,6 +62,9 @@ pub enum VenvError {
         expected: &'static str,
     },
 
+    #[error("cannot {what}: {reason}")]
+    CacheCommand { what: &'static str, reason: String },
+
     #[error(transparent)]
     Policy(#[from] PolicyError),
 

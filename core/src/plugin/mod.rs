@@ -124,9 +124,13 @@ impl PluginHost {
                 hook: None,
                 failure,
             };
-            let (component, origin) =
-                compile_cache::load_component(&host.engine, spec, &options.cache)
-                    .map_err(|e| fail(PluginFailure::NotAComponent(diagnose::root_cause(&e))))?;
+            let (component, origin) = compile_cache::load_component(
+                &host.engine,
+                spec,
+                &options.cache,
+                &options.reporter,
+            )
+            .map_err(|e| fail(PluginFailure::NotAComponent(diagnose::root_cause(&e))))?;
             let hooks = exported_hooks(&host.engine, &component);
             if !hooks.post_setup && !hooks.scm_ignore {
                 return Err(fail(PluginFailure::NoHooks {
