@@ -14,6 +14,7 @@ mod discovery;
 mod errors;
 mod layers;
 mod library;
+mod platform;
 mod plugins;
 mod policy;
 mod safety;
