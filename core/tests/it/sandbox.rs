@@ -1202,7 +1202,18 @@ fn a_seeder_reaches_only_the_wheels_it_was_granted() {
         let outside = write_wheel(&s.path().join("outside"), "VALUE = 1\n");
         std::os::unix::fs::symlink(&outside, grant.join("hello_venv-1.0-py3-none-any.whl"))
             .unwrap();
-        (format!("evil-seeder=read:{}", grant.display()), outside)
+        let inside = wheel(
+            &grant,
+            "inside_pkg",
+            "1.0",
+            &[("inside_pkg/__init__.py", "")],
+            None,
+        );
+        (
+            format!("evil-seeder=read:{}", grant.display()),
+            outside,
+            inside,
+        )
     };
     for (mode, cause) in [
         ("outside", "not in a directory granted"),
@@ -1211,9 +1222,10 @@ fn a_seeder_reaches_only_the_wheels_it_was_granted() {
         ("twice", "nothing may be placed"),
     ] {
         let s = Scratch::new();
-        let (grant, outside) = setup(&s);
+        let (grant, outside, inside) = setup(&s);
         let mode_opt = format!("evil-seeder.mode={mode}");
-        let path_opt = format!("evil-seeder.path={}", outside.display());
+        let wheel = if mode == "twice" { inside } else { outside };
+        let path_opt = format!("evil-seeder.path={}", wheel.display());
         let name_opt = "evil-seeder.name=hello_venv-1.0-py3-none-any.whl".to_owned();
         let extra = [
             "--plugin-grant",
