@@ -21,6 +21,10 @@ import time
 
 def sample(cmd, workdir, i):
     target = os.path.join(workdir, "env-%d" % i)
+    cold_cache = None
+    if callable(cmd):
+        # A command that needs something fresh per sample (an empty cache).
+        cmd, cold_cache = cmd(i)
     # Flush what earlier samples left dirty (untimed), so that no command pays
     # for another's writeback; every sample starts from the same state.
     os.sync()
@@ -29,6 +33,8 @@ def sample(cmd, workdir, i):
     created = time.perf_counter()
     shutil.rmtree(target)
     end = time.perf_counter()
+    if cold_cache:
+        shutil.rmtree(cold_cache, ignore_errors=True)
     return end - start, created - start
 
 
@@ -89,6 +95,12 @@ def main():
             ("virtualenv D", [a.virtualenv, "-p", py], a.runs),
             ("uv venv --seed D", [a.uv, "venv", "-q", "--seed", "-p", py], a.runs),
         ], a.runs, workdir)
+        cold = lambda i: ([a.venv, "--cache-dir", os.path.join(workdir, "cold-%d" % i), "-p", py],
+                          os.path.join(workdir, "cold-%d" % i))
+        first = run_group("With pip, first creation (empty cache)", [
+            ("venv D (empty cache)", cold, a.slow_runs),
+            ("python -m venv D", [py, "-m", "venv"], a.slow_runs),
+        ], a.slow_runs, workdir)
         bare = run_group("Without pip", [
             ("venv --without-pip D", [a.venv, "--without-pip", "-p", py], a.runs),
             ("python -m venv --without-pip D", [py, "-m", "venv", "--without-pip"], a.runs),
@@ -98,9 +110,11 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("\nTargets: with pip >= 100x `python -m venv` (%.0fx) and >= 4x `uv venv --seed` (%.1fx); "
+          "first creation (empty cache) >= 3x `python -m venv` (%.1fx); "
           "without pip >= 3x `uv venv` (%.1fx)." % (
               seeded["python -m venv D"] / seeded["venv D"],
               seeded["uv venv --seed D"] / seeded["venv D"],
+              first["python -m venv D"] / first["venv D (empty cache)"],
               bare["uv venv D"] / bare["venv --without-pip D"]))
 
 

@@ -2,7 +2,8 @@
 # Compares `venv` with `python -m venv`, `virtualenv` and `uv venv`, side by
 # side in one run. Installs virtualenv and uv from the package index into a
 # scratch environment (bench/.tools), builds our release binary, then prints
-# medians and ratios. Usage: bench/compare.sh [PYTHON] [--runs N]
+# medians and ratios (warm, and the first creation with an empty cache).
+# Usage: bench/compare.sh [PYTHON] [--runs N] [--slow-runs N] [--order blocked|interleaved]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"

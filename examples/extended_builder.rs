@@ -12,11 +12,13 @@ use venv::{
     envpython, find_interpreter, Cache, Context, EnvBuilder, Options, PythonRequest, Steps,
 };
 
+/// The docs' `progress(text, context)` callback, here (stream, line).
+type Progress = Box<dyn FnMut(&str, &str)>;
+
 /// Overrides `post_setup` only; every other step stays CPython's.
 struct ExtendedSteps {
     packages: Vec<String>,
-    /// The docs' `progress(text, context)` callback, here (stream, line).
-    progress: Box<dyn FnMut(&str, &str)>,
+    progress: Progress,
 }
 
 impl Steps for ExtendedSteps {

@@ -34,10 +34,9 @@ printf 'hg,git\n\033[2Jtitle\007\r' > "$corpus/plugin_text/escapes.txt"
 status=0
 for t in "${targets[@]}"; do
     log "$t for ${seconds} s"
-    started=$SECONDS
     if cargo +nightly fuzz run "$t" "$corpus/$t" -- -max_total_time="$seconds" \
         -rss_limit_mb=4096 -max_len=1048576 -print_final_stats=1 2> "fuzz/$t.log"; then
-        log "$t: clean for $((SECONDS - started)) s ($(grep -o 'stat::number_of_executed_units: [0-9]*' "fuzz/$t.log" | tail -n1 | awk '{print $2}') runs)"
+        log "$t: clean: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "fuzz/$t.log" | tail -n1)"
     else
         log "$t: FAILED, see fuzz/$t.log and fuzz/artifacts/$t/"
         status=1

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the tests use besides the shells: Mercurial (the hg-ignore
+# What the tests use besides the shells: Debian's Mercurial (the hg-ignore
 # plugin test runs real `hg`), python3-venv and pypy3 (Debian's python3 and
 # PyPy 3.9 are among the interpreters the differential tests compare
-# against; pypy3's ensurepip takes pip from python3-pip-whl). Idempotent.
+# against; pypy3's ensurepip takes pip from python3-pip-whl) and man-db (the
+# man page test renders with `man`); from PyPI, maturin in target/test-tools
+# (the wheel is built with it and installed by a test); and the Windows and
+# macOS standard libraries for the type-check. Idempotent.
 set -euo pipefail
 SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 missing=()
 command -v hg >/dev/null 2>&1 || missing+=(mercurial)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -17,6 +21,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" \
         || { "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
+fi
+
+# maturin, in a virtual environment of its own under target/ (never committed).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/target/test-tools"
+if [ ! -x "$tools/bin/maturin" ]; then
+    /usr/bin/python3 -m venv "$tools"
+    "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
 fi
 
 # The Windows and macOS code must type-check (core/tests/it/targets.rs): the

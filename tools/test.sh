@@ -21,9 +21,17 @@ done
 
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
+# componentize-py, componentize-js (+ jco) and xonsh, under target/guest-tools:
+# the Python and JavaScript hooks are built from source by their tests, and
+# the activator test sources activate.xsh in a real xonsh.
+bash tools/install-guest-toolchains.sh
 # The plugin tests load components built from plugins/ and
 # core/tests/fixtures/plugins/ (never committed).
 bash tools/build-plugins.sh
+# The install test puts this wheel into a fresh environment with pip. Built
+# from the test profile (the same code as the binary under test, no second
+# optimised build of wasmtime); release wheels come from `maturin build --release`.
+target/test-tools/bin/maturin build --profile dev --out target/wheels-test --quiet
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -66,7 +66,41 @@ struct State {
     dirs: HashMap<Kind, PathBuf>,
     /// Private directories for this process (untrusted kinds, `--no-cache` seeding).
     private: Option<tempfile::TempDir>,
+    /// A shared lock on `<root>/.lock`, held while this process uses the
+    /// cache, so that [`Cache::clean`] waits for it.
+    lock: Option<crate::os::Lock>,
 }
+
+/// The signature of a cache directory tag (https://bford.info/cachedir/):
+/// backup and indexing tools that honour it skip the directory.
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file marks venv's cache (interpreter facts, unpacked wheels, compiled\n\
+# plugins); everything here can be rebuilt. See https://bford.info/cachedir/\n";
+
+/// What one kind of entry occupies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// Where the cache is and what it holds, per kind.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub root: PathBuf,
+    pub kinds: Vec<(Kind, Usage)>,
+}
+
+impl Summary {
+    pub fn total(&self) -> Usage {
+        self.kinds.iter().fold(Usage::default(), |a, (_, u)| Usage {
+            files: a.files + u.files,
+            bytes: a.bytes + u.bytes,
+        })
+    }
+}
+
+pub const KINDS: [Kind; 3] = [Kind::Interpreters, Kind::Seed, Kind::Plugins];
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,6 +145,7 @@ impl Cache {
         if let Some(dir) = self.lock().dirs.get(&kind) {
             return Some(dir.clone());
         }
+        self.hold_shared_lock(root);
         let dir = match trusted_kind_dir(root, kind) {
             Ok(dir) => dir,
             Err(why) => {
@@ -152,6 +187,86 @@ impl Cache {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Takes (once) the shared lock that [`Cache::clean`] waits for, and tags
+    /// the directory as a cache. Failures only mean no protection: ignored.
+    fn hold_shared_lock(&self, root: &Path) {
+        if self.lock().lock.is_some() {
+            return;
+        }
+        if create_private_dir(root).is_err() {
+            return;
+        }
+        let tag = root.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            let _ = write_atomically(&tag, CACHEDIR_TAG.as_bytes());
+        }
+        if let Some(fd) = crate::os::lock_file(&root.join(".lock"), false) {
+            self.lock().lock = Some(fd);
+        }
+    }
+
+    /// Where the cache is and how much each kind of entry holds (files with
+    /// several links counted once). `None` when caching is off.
+    pub fn summary(&self) -> Option<Summary> {
+        let root = self.root.clone()?;
+        let kinds = KINDS
+            .iter()
+            .map(|&k| (k, usage(&root.join(k.dir_name()))))
+            .collect();
+        Some(Summary { root, kinds })
+    }
+
+    /// Removes every entry, safely while other creations run: it waits until
+    /// no process uses the cache (each holds a shared lock while it does),
+    /// moves each kind's directory aside in one rename, then deletes it.
+    /// Environments made by hard link, clone or copy keep working; those
+    /// made with `--link-mode symlink` point into the cache and do not.
+    /// Returns what was removed.
+    pub fn clean(&self) -> std::io::Result<Option<Summary>> {
+        let Some(root) = self.root.clone() else {
+            return Ok(None);
+        };
+        if !root.is_dir() {
+            return Ok(self.summary());
+        }
+        let before = self.summary();
+        let _exclusive = crate::os::lock_file(&root.join(".lock"), true)
+            .ok_or_else(|| std::io::Error::other(format!("cannot lock {}", root.display())))?;
+        let parent = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())?;
+        for kind in KINDS {
+            let aside = format!(".removing-{}-{}", kind.dir_name(), std::process::id());
+            match parent.rename(kind.dir_name(), &parent, &aside) {
+                Ok(()) => crate::tree::remove_tree(&parent, std::ffi::OsStr::new(&aside))?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.lock().dirs.clear();
+        Ok(before)
+    }
+}
+
+/// Files and bytes under `dir` (each inode once; links not followed).
+fn usage(dir: &Path) -> Usage {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = Usage::default();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if crate::os::inode(&meta).is_none_or(|id| seen.insert(id)) {
+                total.files += 1;
+                total.bytes += meta.len();
+            }
+        }
+    }
+    total
 }
 
 /// `<root>/<kind>`, created private if missing, after checking the chain.

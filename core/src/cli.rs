@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Parser, ValueEnum};
+use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
 use venv::error::VenvError;
 use venv::policy::{LimitSettings, Requested};
@@ -65,7 +65,11 @@ impl From<SeederArg> for Seeder {
 )]
 pub struct Cli {
     /// A directory to create the environment in.
-    #[arg(value_name = "ENV_DIR", required_unless_present = "show_policy", num_args = 1..)]
+    #[arg(
+        value_name = "ENV_DIR",
+        required_unless_present_any = ["show_policy", "generate_shell_completion", "generate_man", "cache_info", "cache_clean", "inspect_plugin"],
+        num_args = 1..
+    )]
     pub dirs: Vec<PathBuf>,
 
     /// The base interpreter: a path, a command on PATH (python3.12) or a
@@ -133,7 +137,7 @@ pub struct Cli {
     #[arg(long = "plugin-opt", value_name = "NAME.KEY=VALUE")]
     pub plugin_opts: Vec<String>,
 
-    /// A capability for a plugin: NAME=run-python or NAME=read:DIR (a directory preopened read-only).
+    /// A capability for a plugin: NAME=run-python, NAME=run-in-env (both full trust) or NAME=read:DIR (a directory preopened read-only).
     #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
     pub plugin_grants: Vec<String>,
 
@@ -162,6 +166,12 @@ pub struct Cli {
     #[arg(long)]
     pub show_policy: bool,
 
+    /// Print what a plugin is (contract version, hooks, imports, the grants it would
+    /// need, its sha256 for a policy, its compiled-code cache state); then exit. A
+    /// flag, not a subcommand, so that `venv NAME` always creates an env called NAME.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dirs", "show_policy"])]
+    pub inspect_plugin: Option<PathBuf>,
+
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
     #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -173,6 +183,51 @@ pub struct Cli {
     /// Report each step and its duration on stderr.
     #[arg(short, long, action = ArgAction::Count)]
     pub verbose: u8,
+
+    /// Show nothing but errors: no plugin messages, pip output or warnings.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// When to colour `error:` and `warning:` and draw progress bars on stderr
+    /// (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print the completion script for SHELL to stdout, then exit.
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub generate_shell_completion: Option<ShellArg>,
+
+    /// Print the manual page (roff) to stdout, then exit.
+    #[arg(long)]
+    pub generate_man: bool,
+
+    /// Print where the cache is and what each kind of entry occupies, then exit.
+    #[arg(long)]
+    pub cache_info: bool,
+
+    /// Empty the cache (waiting for running creations to finish with it), then exit.
+    #[arg(long, conflicts_with = "cache_info")]
+    pub cache_clean: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--generate-shell-completion`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+    Nushell,
 }
 
 impl Cli {
@@ -245,7 +300,7 @@ impl Cli {
                 .ok_or_else(|| VenvError::InvalidFlag {
                     flag: "--plugin-grant",
                     value: grant.clone(),
-                    expected: "NAME=run-python or NAME=read:DIR",
+                    expected: "NAME=run-python, NAME=run-in-env or NAME=read:DIR",
                 })?;
             req.grants.push((name.to_owned(), what.to_owned()));
         }
@@ -258,4 +313,32 @@ impl Cli {
         };
         Ok(req)
     }
+}
+
+/// `--generate-shell-completion SHELL`: the script, from the clap definition.
+pub fn completion_script(shell: ShellArg) -> Vec<u8> {
+    use clap_complete::Shell;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    let name = "venv";
+    match shell {
+        ShellArg::Bash => clap_complete::generate(Shell::Bash, &mut cmd, name, &mut out),
+        ShellArg::Zsh => clap_complete::generate(Shell::Zsh, &mut cmd, name, &mut out),
+        ShellArg::Fish => clap_complete::generate(Shell::Fish, &mut cmd, name, &mut out),
+        ShellArg::Elvish => clap_complete::generate(Shell::Elvish, &mut cmd, name, &mut out),
+        ShellArg::Powershell => {
+            clap_complete::generate(Shell::PowerShell, &mut cmd, name, &mut out)
+        }
+        ShellArg::Nushell => {
+            clap_complete::generate(clap_complete_nushell::Nushell, &mut cmd, name, &mut out)
+        }
+    }
+    out
+}
+
+/// `--generate-man`: the manual page, from the clap definition.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    Ok(out)
 }

@@ -9,24 +9,25 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use venv::plugin::{HostOptions, PluginHost, PluginSteps};
+use venv::plugin::{HostOptions, PluginHost, PluginSpec, PluginSteps};
 use venv::policy::{self, Policy, UserConfig};
 use venv::report::{Event, SharedReporter};
 use venv::{DefaultSteps, EnvBuilder, PythonRequest, Steps, VenvError};
 
 use cli::Cli;
-use terminal::Terminal;
+use terminal::{Look, Terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let look = Look::new(cli.verbose > 0, cli.quiet, cli.color);
     // Signals stop a creation in order (rolled back) instead of killing it mid-way.
     if let Err(e) = venv::interrupt::install() {
         eprintln!("venv: warning: cannot handle signals ({e}); an interrupted creation may leave a staging directory");
     }
-    match run(&cli) {
+    match run(&cli, look) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("venv: error: {err}");
+            eprintln!("{}", look.error_line(&err.to_string()));
             match err {
                 VenvError::Interrupted { signal } => ExitCode::from((128 + signal) as u8),
                 _ => ExitCode::FAILURE,
@@ -35,10 +36,77 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<(), VenvError> {
-    let reporter: SharedReporter = Arc::new(Terminal {
-        verbose: cli.verbose > 0,
-    });
+/// The commands that print something and exit instead of creating.
+fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
+    use std::io::Write;
+    let write = |bytes: &[u8]| {
+        let _ = std::io::stdout().write_all(bytes);
+        Ok(())
+    };
+    if let Some(shell) = cli.generate_shell_completion {
+        return Some(write(&cli::completion_script(shell)));
+    }
+    if cli.generate_man {
+        return Some(match cli::man_page() {
+            Ok(page) => write(&page),
+            Err(e) => Err(VenvError::CacheCommand {
+                what: "write the manual page",
+                reason: e.to_string(),
+            }),
+        });
+    }
+    if cli.cache_info || cli.cache_clean {
+        let cache = cli.cache();
+        let result = if cli.cache_clean {
+            cache.clean().map_err(|e| VenvError::CacheCommand {
+                what: "clean the cache",
+                reason: e.to_string(),
+            })
+        } else {
+            Ok(cache.summary())
+        };
+        return Some(result.map(|summary| {
+            print!("{}", describe_cache(summary, cli.cache_clean));
+        }));
+    }
+    None
+}
+
+/// `--cache-info` and `--cache-clean` output.
+fn describe_cache(summary: Option<venv::cache::Summary>, cleaned: bool) -> String {
+    let Some(summary) = summary else {
+        return "cache: disabled (--no-cache)\n".to_owned();
+    };
+    let size = |u: venv::cache::Usage| {
+        format!(
+            "{} files, {:.1} MiB",
+            u.files,
+            u.bytes as f64 / (1 << 20) as f64
+        )
+    };
+    if cleaned {
+        return format!(
+            "cache: {}: removed {}\n",
+            summary.root.display(),
+            size(summary.total())
+        );
+    }
+    let mut out = format!("cache: {}\n", summary.root.display());
+    for (kind, usage) in &summary.kinds {
+        out.push_str(&format!("  {}: {}\n", kind.dir_name(), size(*usage)));
+    }
+    out.push_str(&format!("  total: {}\n", size(summary.total())));
+    out
+}
+
+fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
+    if let Some(result) = print_and_exit(cli) {
+        return result;
+    }
+    let reporter: SharedReporter = Arc::new(Terminal::new(look));
+    if let Some(path) = &cli.inspect_plugin {
+        return inspect(cli, path, &reporter);
+    }
     let policy = Policy::load()?;
     let config = UserConfig::load()?;
     let requested = cli.requested_plugins()?;
@@ -73,6 +141,7 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
                 limits: resolved.limits,
                 cache: cache.clone(),
                 reporter: reporter.clone(),
+                pass_env: resolved.pass_env.clone(),
             },
         )?;
         Box::new(PluginSteps::new(host))
@@ -84,4 +153,26 @@ fn run(cli: &Cli) -> Result<(), VenvError> {
         builder.create_with(dir, steps.as_mut())?;
     }
     Ok(())
+}
+
+/// `venv --inspect-plugin FILE`: prints the report; a plugin this venv
+/// would refuse is reported, then the refusal is the error.
+fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Result<(), VenvError> {
+    let spec = PluginSpec::read(path).map_err(|e| {
+        VenvError::from(venv::error::PolicyError::PluginUnreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })
+    })?;
+    let found = venv::plugin::inspect::inspect(&spec, &cli.cache(), reporter)?;
+    print!("{}", found.render());
+    match found.contract {
+        Ok(_) => Ok(()),
+        Err(failure) => Err(VenvError::Plugin(venv::error::PluginError {
+            plugin: spec.name.clone(),
+            path: Some(spec.path.clone()),
+            hook: None,
+            failure,
+        })),
+    }
 }

@@ -197,6 +197,50 @@ pub fn lock_dir(dir: &Dir) -> Option<Lock> {
     }
 }
 
+/// A lock on the file at `path` (created 0600 if missing), shared or
+/// exclusive, waiting for it; held until dropped. `None` when the file
+/// cannot be opened or locked. Windows: no lock (as [`lock_dir`]).
+pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, Mode, OFlags};
+        let fd = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::CREATE | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )
+        .ok()?;
+        let op = if exclusive {
+            FlockOperation::LockExclusive
+        } else {
+            FlockOperation::LockShared
+        };
+        rustix::fs::flock(&fd, op).ok()?;
+        Some(fd)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, exclusive);
+        Some(())
+    }
+}
+
+/// (device, inode): the same pair for every hard link of a file. `None`
+/// where the platform does not say (Windows), so no two files are known
+/// to be one.
+pub fn inode(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 /// Whether a process with this id exists (anyone's). Windows: assumed
 /// alive, so another creator's staging directory is never reclaimed there.
 pub fn process_exists(pid: u32) -> bool {

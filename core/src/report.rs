@@ -35,6 +35,29 @@ pub enum PlaceMethod {
     Symlink,
 }
 
+/// A long piece of work whose progress is reported.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Task {
+    /// Byte-compiling a bundled wheel into the cache (the first creation per interpreter).
+    CompileSeed { package: String, python: String },
+    /// `--upgrade-deps`: pip upgrading itself from the index.
+    UpgradeDeps,
+    /// Compiling a plugin's WebAssembly to native code (not yet cached).
+    CompilePlugin { plugin: String },
+}
+
+impl std::fmt::Display for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Task::CompileSeed { package, python } => {
+                write!(f, "byte-compiling {package} for Python {python}")
+            }
+            Task::UpgradeDeps => f.write_str("upgrading pip from the package index"),
+            Task::CompilePlugin { plugin } => write!(f, "compiling plugin {plugin}"),
+        }
+    }
+}
+
 /// One thing worth telling. Text that comes from a plugin has already been
 /// made safe to print (control characters are shown escaped, lengths are
 /// bounded by the plugin's output limit).
@@ -94,6 +117,12 @@ pub enum Event {
     /// A line of output from the environment's interpreter run by a step
     /// (pip during `--upgrade-deps`).
     ChildOutput { line: String },
+    /// A long task started; `total` units of work when known.
+    ProgressStarted { task: Task, total: Option<u64> },
+    /// `done` units of the task are done (a count, not a delta).
+    ProgressAdvanced { task: Task, done: u64 },
+    /// The task ended (successfully or not).
+    ProgressFinished { task: Task },
     /// Something was not as expected but creation goes on (an untrusted
     /// cache entry, a stale staging directory that could not be removed).
     Warning { message: String },

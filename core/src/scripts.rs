@@ -9,6 +9,7 @@ use crate::context::Context;
 
 /// The shells we write activation scripts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // PowerShell is that shell's name
 pub enum Shell {
     /// bash, zsh, dash, ksh: `source bin/activate`.
     Posix,

@@ -19,21 +19,36 @@ use wasmtime::Engine;
 
 use super::spec::PluginSpec;
 use crate::cache::{self, write_atomically, Cache, EntryType, Kind};
-use crate::report::CodeOrigin as Origin;
+use crate::report::{CodeOrigin as Origin, Event, SharedReporter, Task};
 
 /// Identifies this entry format; followed by the 32-byte digest, then the code.
 const MAGIC: &[u8] = b"venv-cwasm-1\n";
 
+/// The component for `spec`: from the cache when a sound entry is there,
+/// else compiled (reported as a progress task) and stored.
 pub fn load_component(
     engine: &Engine,
     spec: &PluginSpec,
     cache: &Cache,
+    reporter: &SharedReporter,
 ) -> anyhow::Result<(Component, Origin)> {
+    let task = Task::CompilePlugin {
+        plugin: spec.name.clone(),
+    };
+    let compile = |bytes: &[u8]| {
+        reporter.report(Event::ProgressStarted {
+            task: task.clone(),
+            total: None,
+        });
+        let compiled = engine.precompile_component(bytes);
+        reporter.report(Event::ProgressFinished { task: task.clone() });
+        compiled
+    };
     let Some(dir) = cache.dir(Kind::Plugins) else {
-        return Ok((
-            Component::new(engine, spec.bytes.as_slice())?,
-            Origin::Compiled,
-        ));
+        let compiled = compile(spec.bytes.as_slice())?;
+        // SAFETY: these bytes were produced by this engine a moment ago, in memory.
+        let component = unsafe { Component::deserialize(engine, &compiled)? };
+        return Ok((component, Origin::Compiled));
     };
     let name = entry_name(engine, &spec.sha256);
     let file = dir.join(&name);
@@ -47,12 +62,48 @@ pub fn load_component(
             }
         }
     }
-    let compiled = engine.precompile_component(&spec.bytes)?;
+    let compiled = compile(&spec.bytes)?;
     // Failing to cache is not an error: the next run compiles again.
     let _ = write_atomically(&file, &with_digest(&compiled));
     // SAFETY: these bytes were produced by this engine a moment ago, in memory.
     let component = unsafe { Component::deserialize(engine, &compiled)? };
     Ok((component, Origin::Compiled))
+}
+
+/// Where a component's compiled code would be, and whether it is usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheState {
+    /// `--no-cache`: compiled on every run.
+    Disabled,
+    /// Not compiled yet (or by another wasmtime): the next run compiles it.
+    Missing { path: std::path::PathBuf },
+    /// Present, the user's alone and intact: loaded without compiling.
+    Cached { path: std::path::PathBuf },
+    /// Present but not trusted or not intact: it would be recompiled.
+    Untrusted { path: std::path::PathBuf },
+}
+
+/// The state of `spec`'s entry, without compiling or writing anything.
+pub fn state(engine: &Engine, spec: &PluginSpec, cache: &Cache) -> CacheState {
+    let Some(dir) = cache.dir(Kind::Plugins) else {
+        return CacheState::Disabled;
+    };
+    let name = entry_name(engine, &spec.sha256);
+    let path = dir.join(&name);
+    if !path.exists() {
+        return CacheState::Missing { path };
+    }
+    let intact = cache::is_trusted(&dir, Path::new(&name), EntryType::File)
+        && std::fs::read(&path)
+            .ok()
+            .as_deref()
+            .and_then(verified)
+            .is_some();
+    if intact {
+        CacheState::Cached { path }
+    } else {
+        CacheState::Untrusted { path }
+    }
 }
 
 fn entry_name(engine: &Engine, sha256: &str) -> String {

@@ -4,7 +4,7 @@
 
 use crate::context::Context;
 use crate::envpython;
-use crate::report::Event;
+use crate::report::{Event, Task};
 
 /// CPython's `_setup_pip`.
 pub fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
@@ -33,9 +33,18 @@ pub fn upgrade_dependencies(ctx: &Context) -> anyhow::Result<()> {
     ctx.ensure_published()?;
     let mut args = vec!["-m", "pip", "install", "--upgrade"];
     args.extend_from_slice(core_deps(ctx));
-    envpython::run_checked(ctx, &args, &mut |line| {
+    // pip's own progress bars are not lines: a progress event shows that it runs.
+    ctx.report(Event::ProgressStarted {
+        task: Task::UpgradeDeps,
+        total: None,
+    });
+    let result = envpython::run_checked(ctx, &args, &mut |line| {
         ctx.report(Event::ChildOutput {
             line: line.to_owned(),
         })
-    })
+    });
+    ctx.report(Event::ProgressFinished {
+        task: Task::UpgradeDeps,
+    });
+    result
 }

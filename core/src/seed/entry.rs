@@ -7,9 +7,10 @@
 //! and renamed into place whole, so concurrent creators either see a complete
 //! entry or none; the loser of a race discards its copy and uses the winner's.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::wheel;
 use crate::cache::{self, create_private_dir, write_atomically, Cache, EntryType, Kind};
 use crate::interpreter::{BundledWheel, Interpreter};
-use crate::report::{Event, SharedReporter};
+use crate::report::{Event, SharedReporter, Task};
 
 const FORMAT: u32 = 1;
 const COMPILE_SCRIPT: &str = include_str!("compile.py");
@@ -65,10 +66,33 @@ pub fn ensure(
     interp: &Interpreter,
     reporter: &SharedReporter,
 ) -> anyhow::Result<SeedEntry> {
-    let root = cache
-        .dir(Kind::Seed)
-        .unwrap_or_else(|| cache.private_dir(Kind::Seed));
+    let root = seed_root(cache);
     let digest = wheel_digest(&root, &wheel.path)?;
+    ensure_digested(cache, wheel, &digest, interp, reporter)
+}
+
+/// The seed entries' directory: the cache's, or a private one.
+fn seed_root(cache: &Cache) -> PathBuf {
+    cache
+        .dir(Kind::Seed)
+        .unwrap_or_else(|| cache.private_dir(Kind::Seed))
+}
+
+/// sha256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// [`ensure`] for a wheel whose sha256 (`digest`, hex) is known: the entry
+/// is named by it, so the same wheel is unpacked and compiled once.
+pub fn ensure_digested(
+    cache: &Cache,
+    wheel: &BundledWheel,
+    digest: &str,
+    interp: &Interpreter,
+    reporter: &SharedReporter,
+) -> anyhow::Result<SeedEntry> {
+    let root = seed_root(cache);
     let v = &interp.info.version;
     // The byte-code differs per implementation (cache tag) and release.
     let tag = match interp.info.cache_tag.as_str() {
@@ -91,7 +115,7 @@ pub fn ensure(
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
     let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
-    let meta = build(tmp.path(), wheel, interp)?;
+    let meta = build(tmp.path(), wheel, interp, reporter)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
@@ -162,7 +186,12 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
 }
 
 /// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
-fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Result<EntryMeta> {
+fn build(
+    dir: &Path,
+    wheel: &BundledWheel,
+    interp: &Interpreter,
+    reporter: &SharedReporter,
+) -> anyhow::Result<EntryMeta> {
     let site = dir.join("site-packages");
     std::fs::create_dir(&site)?;
     let umask = crate::os::umask();
@@ -175,7 +204,11 @@ fn build(dir: &Path, wheel: &BundledWheel, interp: &Interpreter) -> anyhow::Resu
     rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
     rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
     let sources: Vec<&String> = rel_files.iter().filter(|p| p.ends_with(".py")).collect();
-    let compiled = compile(interp, &site, &sources)?;
+    let task = Task::CompileSeed {
+        package: wheel.name.clone(),
+        python: interp.info.version_string(),
+    };
+    let compiled = compile(interp, &site, &sources, reporter, &task)?;
 
     let files = rel_files
         .iter()
@@ -228,37 +261,96 @@ pub fn record_hash(bytes: &[u8]) -> String {
 }
 
 /// Byte-compiles `sources` with the base interpreter as pip would, returning
-/// the byte-code files created (relative to `site`).
-fn compile(interp: &Interpreter, site: &Path, sources: &[&String]) -> anyhow::Result<Vec<String>> {
-    let mut child = Command::new(&interp.path)
-        .args(["-E", "-s", "-c", COMPILE_SCRIPT])
-        .env_remove("__PYVENV_LAUNCHER__")
-        .current_dir(site)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            anyhow::anyhow!("cannot run {} to byte-compile: {e}", interp.path.display())
-        })?;
-    {
-        let mut stdin = child.stdin.take().expect("piped");
-        let list: String = sources
-            .iter()
-            .map(|s| format!("{}\n", site.join(s).display()))
-            .collect();
-        stdin.write_all(list.as_bytes())?;
+/// the byte-code files created (relative to `site`). The files are shared
+/// out over one interpreter per core (this is most of the first creation's
+/// time), and each file done is reported as progress.
+fn compile(
+    interp: &Interpreter,
+    site: &Path,
+    sources: &[&String],
+    reporter: &SharedReporter,
+    task: &Task,
+) -> anyhow::Result<Vec<String>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+        .min(sources.len().div_ceil(50).max(1));
+    // Round robin, so that each share has a mix of large and small modules.
+    let mut shares: Vec<String> = vec![String::new(); workers];
+    for (i, s) in sources.iter().enumerate() {
+        shares[i % workers].push_str(&format!("{}\n", site.join(s).display()));
     }
-    let out = child.wait_with_output()?;
-    if !out.status.success() {
-        anyhow::bail!(
-            "byte-compiling failed: {}",
-            crate::error::one_line(&String::from_utf8_lossy(&out.stderr))
-        );
-    }
+    reporter.report(Event::ProgressStarted {
+        task: task.clone(),
+        total: Some(sources.len() as u64),
+    });
+    let done = AtomicU64::new(0);
     let prefix = format!("{}/", site.display());
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
-        .collect())
+    let results: Vec<anyhow::Result<Vec<String>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|share| {
+                let (done, prefix) = (&done, &prefix);
+                scope.spawn(move || -> anyhow::Result<Vec<String>> {
+                    let mut child = Command::new(&interp.path)
+                        .args(["-E", "-s", "-c", COMPILE_SCRIPT])
+                        .env_remove("__PYVENV_LAUNCHER__")
+                        .current_dir(site)
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .map_err(|e| {
+                            anyhow::anyhow!(
+                                "cannot run {} to byte-compile: {e}",
+                                interp.path.display()
+                            )
+                        })?;
+                    child
+                        .stdin
+                        .take()
+                        .expect("piped")
+                        .write_all(share.as_bytes())?;
+                    let stderr = child.stderr.take().expect("piped");
+                    let errors = std::thread::spawn(move || {
+                        let mut text = String::new();
+                        let _ = BufReader::new(stderr).read_to_string(&mut text);
+                        text
+                    });
+                    let mut compiled = Vec::new();
+                    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+                        let line = line?;
+                        if let Some(rel) = line.strip_prefix(prefix.as_str()) {
+                            compiled.push(rel.to_owned());
+                        }
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        reporter.report(Event::ProgressAdvanced {
+                            task: task.clone(),
+                            done: n,
+                        });
+                    }
+                    let status = child.wait()?;
+                    let errors = errors.join().unwrap_or_default();
+                    if !status.success() {
+                        anyhow::bail!("byte-compiling failed: {}", crate::error::one_line(&errors));
+                    }
+                    Ok(compiled)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a byte-compiling worker panicked")))
+            })
+            .collect()
+    });
+    reporter.report(Event::ProgressFinished { task: task.clone() });
+    let mut compiled = Vec::new();
+    for r in results {
+        compiled.extend(r?);
+    }
+    compiled.sort();
+    Ok(compiled)
 }
