@@ -1287,10 +1287,13 @@ fn seeded_wheels_never_run_during_creation() {
     );
 }
 
+/// (case, the wheel's files, its entry points, the error expected).
+type SeedCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>, &'a str);
+
 #[test]
 fn a_seeded_wheel_cannot_replace_the_envs_own_files() {
     let seeder = plugin("seed-wheels");
-    let cases: [(&str, Vec<(&str, &str)>, Option<&str>, &str); 2] = [
+    let cases: [SeedCase; 2] = [
         (
             "launcher",
             vec![("evilpkg/__init__.py", "def main(): pass\n")],
