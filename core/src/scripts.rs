@@ -25,6 +25,14 @@ pub struct Template {
     pub file_name: &'static str,
     pub shell: Shell,
     pub text: &'static str,
+    /// What `__VENV_LOCATE__` becomes: the fixed path, or code that finds
+    /// the environment from the script's own location when it is read.
+    pub locate_fixed: &'static str,
+    pub locate_relocatable: &'static str,
+    /// What `__VENV_SET_PROMPT__` becomes: the text given, or the name of
+    /// the directory found (relocatable environments without `--prompt`).
+    pub prompt_text: &'static str,
+    pub prompt_from_dir: &'static str,
 }
 
 /// Every script CPython installs on POSIX, plus `activate.nu`.
@@ -33,28 +41,78 @@ pub const TEMPLATES: &[Template] = &[
         file_name: "activate",
         shell: Shell::Posix,
         text: include_str!("scripts/templates/activate"),
+        locate_fixed: include_str!("scripts/locate/posix.fixed"),
+        locate_relocatable: include_str!("scripts/locate/posix.relocatable"),
+        prompt_text: "VIRTUAL_ENV_PROMPT='__VENV_PROMPT__'\n",
+        prompt_from_dir: "VIRTUAL_ENV_PROMPT=${VIRTUAL_ENV##*/}\n",
     },
     Template {
         file_name: "activate.fish",
         shell: Shell::Fish,
         text: include_str!("scripts/templates/activate.fish"),
+        locate_fixed: include_str!("scripts/locate/fish.fixed"),
+        locate_relocatable: include_str!("scripts/locate/fish.relocatable"),
+        prompt_text: "set -gx VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
+        prompt_from_dir: "set -gx VIRTUAL_ENV_PROMPT (string replace -r '.*/' '' -- $VIRTUAL_ENV)\n",
     },
     Template {
         file_name: "activate.csh",
         shell: Shell::Csh,
         text: include_str!("scripts/templates/activate.csh"),
+        locate_fixed: include_str!("scripts/locate/csh.fixed"),
+        locate_relocatable: include_str!("scripts/locate/csh.relocatable"),
+        prompt_text: "setenv VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
+        prompt_from_dir: "setenv VIRTUAL_ENV_PROMPT \"${VIRTUAL_ENV:t}\"\n",
     },
     Template {
         file_name: "activate.nu",
         shell: Shell::Nushell,
         text: include_str!("scripts/templates/activate.nu"),
+        locate_fixed: include_str!("scripts/locate/nu.fixed"),
+        locate_relocatable: include_str!("scripts/locate/nu.relocatable"),
+        prompt_text: "    let prompt_text = \"__VENV_PROMPT__\"\n",
+        prompt_from_dir: "    let prompt_text = ($venv_dir | path basename)\n",
     },
     Template {
         file_name: "Activate.ps1",
         shell: Shell::PowerShell,
         text: include_str!("scripts/templates/Activate.ps1"),
+        locate_fixed: include_str!("scripts/locate/ps1.fixed"),
+        locate_relocatable: include_str!("scripts/locate/ps1.relocatable"),
+        prompt_text: "        $Prompt = '__VENV_PROMPT__'\n",
+        prompt_from_dir: "        $Prompt = Split-Path -Path $VenvDir -Leaf\n",
     },
 ];
+
+impl Template {
+    /// The template for `file_name` in an environment's bin directory:
+    /// ours, or another tool's script for the same shell (virtualenv names
+    /// its PowerShell script `activate.ps1`).
+    pub fn for_file(file_name: &str) -> Option<&'static Template> {
+        TEMPLATES
+            .iter()
+            .find(|t| t.file_name.eq_ignore_ascii_case(file_name))
+    }
+
+    /// The script's text for `values`.
+    pub fn render(&self, values: Placeholders<'_>) -> String {
+        let locate = if values.relocatable {
+            self.locate_relocatable
+        } else {
+            self.locate_fixed
+        };
+        let prompt = if values.relocatable && values.prompt.is_none() {
+            self.prompt_from_dir
+        } else {
+            self.prompt_text
+        };
+        let text = self
+            .text
+            .replace("__VENV_LOCATE__\n", locate)
+            .replace("__VENV_SET_PROMPT__\n", prompt);
+        replace_variables(&text, values, self.shell)
+    }
+}
 
 /// The mode CPython's scripts get (it copies the mode of its 0644 sources).
 pub const SCRIPT_MODE: u32 = 0o644;
@@ -71,14 +129,18 @@ pub fn escape(shell: Shell, value: &str) -> String {
     }
 }
 
-/// The values CPython's placeholders stand for.
+/// The values CPython's placeholders stand for, and how the script finds
+/// the environment.
 #[derive(Debug, Clone, Copy)]
 pub struct Placeholders<'a> {
     pub env_dir: &'a Path,
     pub env_name: &'a str,
-    pub prompt: &'a str,
+    /// The prompt given with `--prompt` (`None`: the environment's name).
+    pub prompt: Option<&'a str>,
     pub bin_name: &'a str,
     pub env_exe: &'a Path,
+    /// Find the environment from the script's own location (`--relocatable`).
+    pub relocatable: bool,
 }
 
 impl<'a> Placeholders<'a> {
@@ -86,9 +148,10 @@ impl<'a> Placeholders<'a> {
         Placeholders {
             env_dir: &ctx.env_dir,
             env_name: &ctx.env_name,
-            prompt: &ctx.prompt,
+            prompt: ctx.cfg_prompt.as_deref(),
             bin_name: &ctx.bin_name,
             env_exe: &ctx.env_exe,
+            relocatable: ctx.options.relocatable,
         }
     }
 }
@@ -100,7 +163,7 @@ pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> 
     [
         ("__VENV_DIR__", dir.as_ref()),
         ("__VENV_NAME__", values.env_name),
-        ("__VENV_PROMPT__", values.prompt),
+        ("__VENV_PROMPT__", values.prompt.unwrap_or(values.env_name)),
         ("__VENV_BIN_NAME__", values.bin_name),
         ("__VENV_PYTHON__", python.as_ref()),
     ]
@@ -113,7 +176,7 @@ pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> 
 /// CPython's `setup_scripts`: writes the activation scripts into bin.
 pub fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
     for template in TEMPLATES {
-        let text = replace_variables(template.text, Placeholders::of(ctx), template.shell);
+        let text = template.render(Placeholders::of(ctx));
         ctx.fs.write_file(
             &ctx.layout.bin.join(template.file_name),
             text.as_bytes(),
@@ -139,11 +202,28 @@ mod tests {
     #[test]
     fn every_template_uses_placeholders() {
         for t in TEMPLATES {
-            assert!(
-                t.text.contains("__VENV_DIR__"),
-                "{} never names the env dir",
-                t.file_name
-            );
+            for mark in ["__VENV_LOCATE__\n", "__VENV_SET_PROMPT__\n"] {
+                assert_eq!(t.text.matches(mark).count(), 1, "{} {mark}", t.file_name);
+            }
+            assert!(t.locate_fixed.contains("__VENV_DIR__"), "{}", t.file_name);
+            assert!(!t.locate_relocatable.contains("__VENV_DIR__"), "{}", t.file_name);
+        }
+    }
+
+    #[test]
+    fn relocatable_scripts_name_no_path() {
+        let values = Placeholders {
+            env_dir: Path::new("/some/where/env"),
+            env_name: "env",
+            prompt: None,
+            bin_name: "bin",
+            env_exe: Path::new("/some/where/env/bin/python3"),
+            relocatable: true,
+        };
+        for t in TEMPLATES {
+            let text = t.render(values);
+            assert!(!text.contains("/some/where"), "{}", t.file_name);
+            assert!(!text.contains("__VENV_"), "{}", t.file_name);
         }
     }
 }

@@ -302,6 +302,23 @@ pub fn replace_file(path: &Path, contents: &str) {
 /// Writes a minimal pure-Python wheel `hello_venv-1.0` (module `hello_venv`
 /// with `body` as its `__init__.py`) into `dir`, so tests need no network.
 pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
+    wheel_with(dir, body, &[])
+}
+
+/// `hello_venv-1.0` with a console script `hello-venv` that prints
+/// `hello from <sys.prefix>`.
+pub fn write_script_wheel(dir: &Path) -> PathBuf {
+    wheel_with(
+        dir,
+        "import sys\n\ndef main():\n    print('hello from ' + sys.prefix)\n",
+        &[(
+            "hello_venv-1.0.dist-info/entry_points.txt",
+            "[console_scripts]\nhello-venv = hello_venv:main\n",
+        )],
+    )
+}
+
+fn wheel_with(dir: &Path, body: &str, extra: &[(&str, &str)]) -> PathBuf {
     use std::io::Write;
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join("hello_venv-1.0-py3-none-any.whl");
@@ -319,7 +336,7 @@ pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
         ),
     ];
     let mut record = String::new();
-    for (name, text) in files {
+    for &(name, text) in files.iter().chain(extra) {
         zip.start_file(name, opts).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
         record.push_str(&format!(
