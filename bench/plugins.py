@@ -1,6 +1,7 @@
 """Plugin overhead (see bench/plugins.sh): creation with one warm (cached)
 plugin against the same creation without it, and the cold first compile of
-each first-party plugin. Medians over interleaved runs, fresh directory per
+each first-party plugin (Rust SDK-built ones, a 0.1.0 fixture, and the
+JavaScript example hook). Medians over interleaved runs, fresh directory per
 run, removal included, disk synced (untimed) before each sample."""
 import argparse
 import os
@@ -41,6 +42,8 @@ def main():
             (label + "hg-ignore (scm hook)", base + ["--plugin", plug("hg-ignore"), "--scm-ignore-files", "git,hg"]),
             (label + "pip-conf (post-setup hook)", base + ["--plugin", plug("pip-conf"), "--plugin-opt",
                                                            "pip-conf.index-url=https://pypi.example/simple"]),
+            (label + "minimal-hook (post-setup, Rust SDK)", base + ["--plugin", plug("minimal-hook")]),
+            (label + "js-hook (post-setup, JavaScript)", base + ["--plugin", plug("js-hook")]),
         ]
     try:
         for _, cmd in cases:  # warm: interpreter facts and compiled code cached
@@ -65,11 +68,13 @@ def main():
         print("\n### Cold compile (empty cache, reported by `venv -v`)\n")
         print("| plugin | size | median compile | runs |")
         print("|---|---|---|---|")
-        for name, extra in [("hg-ignore", ["--scm-ignore-files", "hg"]),
-                            ("pip-conf", ["--plugin-opt", "pip-conf.index-url=https://x/simple"]),
-                            ("both-hooks", [])]:
+        for name, extra, runs in [("hg-ignore", ["--scm-ignore-files", "hg"], max(5, a.runs // 3)),
+                                  ("pip-conf", ["--plugin-opt", "pip-conf.index-url=https://x/simple"], max(5, a.runs // 3)),
+                                  ("minimal-hook", [], max(5, a.runs // 3)),
+                                  ("both-hooks", [], max(5, a.runs // 3)),
+                                  ("js-hook", [], 3)]:
             ms = []
-            for i in range(max(5, a.runs // 3)):
+            for i in range(runs):
                 cold = os.path.join(work, "cold-%d" % i)
                 out = subprocess.run([a.venv, "-v", "--cache-dir", cold, "--without-pip", "-p", a.python,
                                       "--plugin", plug(name)] + extra + [os.path.join(work, "c")],

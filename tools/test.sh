@@ -21,6 +21,10 @@ done
 
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
+# componentize-py, componentize-js (+ jco) and xonsh, under target/guest-tools:
+# the Python and JavaScript hooks are built from source by their tests, and
+# the activator test sources activate.xsh in a real xonsh.
+bash tools/install-guest-toolchains.sh
 # The plugin tests load components built from plugins/ and
 # core/tests/fixtures/plugins/ (never committed).
 bash tools/build-plugins.sh

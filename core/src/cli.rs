@@ -67,7 +67,7 @@ pub struct Cli {
     /// A directory to create the environment in.
     #[arg(
         value_name = "ENV_DIR",
-        required_unless_present_any = ["show_policy", "generate_shell_completion", "generate_man", "cache_info", "cache_clean"],
+        required_unless_present_any = ["show_policy", "generate_shell_completion", "generate_man", "cache_info", "cache_clean", "inspect_plugin"],
         num_args = 1..
     )]
     pub dirs: Vec<PathBuf>,
@@ -133,7 +133,7 @@ pub struct Cli {
     #[arg(long = "plugin-opt", value_name = "NAME.KEY=VALUE")]
     pub plugin_opts: Vec<String>,
 
-    /// A capability for a plugin: NAME=run-python or NAME=read:DIR (a directory preopened read-only).
+    /// A capability for a plugin: NAME=run-python, NAME=run-in-env (both full trust) or NAME=read:DIR (a directory preopened read-only).
     #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
     pub plugin_grants: Vec<String>,
 
@@ -193,6 +193,12 @@ pub struct Cli {
     /// limits and plugins that would apply with the other flags given; then exit.
     #[arg(long)]
     pub show_policy: bool,
+
+    /// Print what a plugin is (contract version, hooks, imports, the grants it would
+    /// need, its sha256 for a policy, its compiled-code cache state); then exit. A
+    /// flag, not a subcommand, so that `venv NAME` always creates an env called NAME.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dirs", "show_policy"])]
+    pub inspect_plugin: Option<PathBuf>,
 
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
     #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
@@ -322,7 +328,7 @@ impl Cli {
                 .ok_or_else(|| VenvError::InvalidFlag {
                     flag: "--plugin-grant",
                     value: grant.clone(),
-                    expected: "NAME=run-python or NAME=read:DIR",
+                    expected: "NAME=run-python, NAME=run-in-env or NAME=read:DIR",
                 })?;
             req.grants.push((name.to_owned(), what.to_owned()));
         }

@@ -1,11 +1,13 @@
 //! Running the environment's own interpreter, as CPython's `_call_new_python`
 //! does: no shell, cwd = the env dir, `VIRTUAL_ENV` set, `PYTHONHOME` and
 //! `PYTHONPATH` removed. Used by the ensurepip seeder, `--upgrade-deps`, the
-//! plugins' `run-python` grant and library callers' own steps.
+//! plugins' `run-python` grant and library callers' own steps; and running
+//! any program as if the environment were activated (the plugins'
+//! `run-in-env` grant), with the environment variables a policy passes.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -23,6 +25,66 @@ pub struct Finished {
     pub tail: Vec<String>,
 }
 
+/// Which of the user's environment variables a program started for a
+/// plugin sees (the policy's `[run] pass-env`). `VIRTUAL_ENV` is always set
+/// and `PYTHONHOME`/`PYTHONPATH` never passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PassEnv {
+    /// Every variable of the user's (the default, as CPython's subprocesses).
+    #[default]
+    All,
+    /// Only these names.
+    Only(Vec<String>),
+}
+
+impl PassEnv {
+    /// The narrower of two: what both pass.
+    pub fn narrow(&self, other: &PassEnv) -> PassEnv {
+        match (self, other) {
+            (PassEnv::All, x) | (x, PassEnv::All) => x.clone(),
+            (PassEnv::Only(a), PassEnv::Only(b)) => {
+                PassEnv::Only(a.iter().filter(|n| b.contains(n)).cloned().collect())
+            }
+        }
+    }
+
+    /// The user's value of `name`, if it is passed.
+    fn get(&self, name: &str) -> Option<OsString> {
+        match self {
+            PassEnv::Only(names) if !names.iter().any(|n| n == name) => None,
+            _ => std::env::var_os(name),
+        }
+    }
+}
+
+/// The PATH a program run in the environment sees: the env's `bin`, then
+/// the user's PATH if it is passed, else the system's usual directories.
+fn env_path(bin: &Path, pass: &PassEnv) -> OsString {
+    let rest = pass
+        .get("PATH")
+        .unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+    let dirs = std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&rest));
+    std::env::join_paths(dirs).unwrap_or_else(|_| bin.as_os_str().to_owned())
+}
+
+/// The program `argv0` names, as a shell would find it with the
+/// environment activated: a path (with a `/`, relative to the env dir) as
+/// it is; a bare name in `bin`, then in the PATH [`env_path`] gives.
+pub fn find_program(argv0: &str, env_dir: &Path, bin: &Path, pass: &PassEnv) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if argv0.is_empty() {
+        return None;
+    }
+    if argv0.contains('/') {
+        return Some(env_dir.join(argv0));
+    }
+    std::env::split_paths(&env_path(bin, pass))
+        .map(|d| d.join(argv0))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
 /// Runs `exe args...` for the environment at `env_dir`. Each output line
 /// (stdout and stderr, as they arrive) goes to `on_line`. With `limit`, the
 /// process is killed when it runs out and the run is an error; so it is when
@@ -34,7 +96,33 @@ pub fn run(
     limit: Option<Duration>,
     on_line: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Finished> {
-    let mut child = Command::new(exe)
+    run_with(exe, env_dir, args, &PassEnv::All, None, limit, on_line)
+}
+
+/// [`run`], passing only the variables `pass` lets through; with `bin`,
+/// as if the environment were activated (its `bin` first on PATH).
+pub fn run_with(
+    exe: &Path,
+    env_dir: &Path,
+    args: &[impl AsRef<OsStr>],
+    pass: &PassEnv,
+    bin: Option<&Path>,
+    limit: Option<Duration>,
+    on_line: &mut dyn FnMut(&str),
+) -> anyhow::Result<Finished> {
+    let mut command = Command::new(exe);
+    if let PassEnv::Only(names) = pass {
+        command.env_clear();
+        for name in names {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+    }
+    if let Some(bin) = bin {
+        command.env("PATH", env_path(bin, pass));
+    }
+    let mut child = command
         .args(args)
         .current_dir(env_dir)
         .env("VIRTUAL_ENV", env_dir)

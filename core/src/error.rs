@@ -149,7 +149,7 @@ pub enum PolicyError {
         dir: PathBuf,
     },
 
-    #[error("{owner}: unknown grant `{grant}` (run-python or read:DIR)")]
+    #[error("{owner}: unknown grant `{grant}` (run-python, run-in-env or read:DIR)")]
     UnknownGrant { owner: String, grant: String },
 
     #[error("{flag}: no plugin named `{name}` (plugins: {known})")]
@@ -245,6 +245,8 @@ pub enum Hook {
     PostSetup,
     SupportedScms,
     CreateIgnoreFile,
+    CreateActivators,
+    Seed,
 }
 
 impl std::fmt::Display for Hook {
@@ -253,6 +255,8 @@ impl std::fmt::Display for Hook {
             Hook::PostSetup => "post-setup",
             Hook::SupportedScms => "supported-scms",
             Hook::CreateIgnoreFile => "create-ignore-file",
+            Hook::CreateActivators => "create-activators",
+            Hook::Seed => "seed",
         })
     }
 }
@@ -295,13 +299,12 @@ pub enum PluginFailure {
     Unreadable(String),
     #[error("not a valid WebAssembly component: {0}")]
     NotAComponent(String),
-    #[error(
-        "does not match venv's plugin worlds: it exports neither {post_setup} nor {scm_ignore}"
-    )]
-    NoHooks {
-        post_setup: &'static str,
-        scm_ignore: &'static str,
-    },
+    #[error("does not match venv's plugin worlds: it exports no hook of venv:plugin (this venv speaks {spoken})")]
+    NoHooks { spoken: String },
+    #[error("was built for {found}; this venv speaks venv:plugin {spoken}: use a venv that speaks it, or rebuild the plugin against one of these")]
+    UnknownContract { found: String, spoken: String },
+    #[error("exports hooks of two venv:plugin versions; rebuild it against one")]
+    MixedContracts,
     #[error("needs imports venv does not provide: {0}")]
     UnknownImports(String),
     #[error("exceeded its memory limit of {mib} MiB")]

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use venv::plugin::{HostOptions, PluginHost, PluginSteps};
+use venv::plugin::{HostOptions, PluginHost, PluginSpec, PluginSteps};
 use venv::policy::{self, Policy, UserConfig};
 use venv::report::{Event, SharedReporter};
 use venv::{DefaultSteps, EnvBuilder, PythonRequest, Steps, VenvError};
@@ -203,6 +203,9 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         return result;
     }
     let reporter: SharedReporter = Arc::new(Terminal::new(look));
+    if let Some(path) = &cli.inspect_plugin {
+        return inspect(cli, path, &reporter);
+    }
     let policy = Policy::load()?;
     let config = UserConfig::load()?;
     let requested = cli.requested_plugins()?;
@@ -237,6 +240,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
                 limits: resolved.limits,
                 cache: cache.clone(),
                 reporter: reporter.clone(),
+                pass_env: resolved.pass_env.clone(),
             },
         )?;
         Box::new(PluginSteps::new(host))
@@ -248,4 +252,26 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         builder.create_with(dir, steps.as_mut())?;
     }
     Ok(())
+}
+
+/// `venv --inspect-plugin FILE`: prints the report; a plugin this venv
+/// would refuse is reported, then the refusal is the error.
+fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Result<(), VenvError> {
+    let spec = PluginSpec::read(path).map_err(|e| {
+        VenvError::from(venv::error::PolicyError::PluginUnreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })
+    })?;
+    let found = venv::plugin::inspect::inspect(&spec, &cli.cache(), reporter)?;
+    print!("{}", found.render());
+    match found.contract {
+        Ok(_) => Ok(()),
+        Err(failure) => Err(VenvError::Plugin(venv::error::PluginError {
+            plugin: spec.name.clone(),
+            path: Some(spec.path.clone()),
+            hook: None,
+            failure,
+        })),
+    }
 }

@@ -24,6 +24,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::envpython::PassEnv;
 use crate::error::PolicyError;
 use crate::paths::absolute;
 use crate::plugin::limits::{self, Range};
@@ -74,6 +75,23 @@ pub struct PluginRules {
     pub required: Vec<RequiredPlugin>,
 }
 
+/// `[run]`: what programs run for plugins (`run-python`, `run-in-env`) see.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunRules {
+    /// The user's environment variables passed to them: `"all"` (the
+    /// default) or a list of names. Layers narrow: only names every layer
+    /// passes get through.
+    pub pass_env: Option<PassEnvSetting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum PassEnvSetting {
+    Keyword(String),
+    Names(Vec<String>),
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GrantRules {
@@ -92,6 +110,8 @@ pub struct PolicyFile {
     pub limits: LimitSettings,
     #[serde(default)]
     pub grants: GrantRules,
+    #[serde(default)]
+    pub run: RunRules,
 }
 
 /// One policy file in force and where it came from.
@@ -255,6 +275,29 @@ impl Policy {
         Ok(true)
     }
 
+    /// The environment variables every layer passes to programs run for plugins.
+    pub fn pass_env(&self) -> Result<PassEnv, PolicyError> {
+        let mut pass = PassEnv::All;
+        for layer in &self.layers {
+            let this = match &layer.file.run.pass_env {
+                None => PassEnv::All,
+                Some(PassEnvSetting::Keyword(k)) if k == "all" => PassEnv::All,
+                Some(PassEnvSetting::Keyword(k)) => {
+                    return Err(PolicyError::Invalid {
+                        what: "policy file",
+                        path: layer.path.clone(),
+                        reason: format!(
+                            "[run] pass-env = {k:?}: expected \"all\" or a list of variable names"
+                        ),
+                    })
+                }
+                Some(PassEnvSetting::Names(names)) => PassEnv::Only(names.clone()),
+            };
+            pass = pass.narrow(&this);
+        }
+        Ok(pass)
+    }
+
     /// The lowest cap of all layers for one limit.
     fn cap(&self, pick: impl Fn(&LimitSettings) -> Option<f64>) -> Option<f64> {
         self.layers
@@ -318,6 +361,8 @@ pub struct Requested {
 pub struct Resolved {
     pub specs: Vec<PluginSpec>,
     pub limits: Limits,
+    /// What programs run for plugins see of the user's environment.
+    pub pass_env: PassEnv,
 }
 
 pub fn sha256_file(path: &Path) -> Result<String, PolicyError> {
@@ -345,6 +390,8 @@ fn parse_grants(
     for g in list {
         if g == "run-python" {
             grants.run_python = true;
+        } else if g == "run-in-env" {
+            grants.run_in_env = true;
         } else if let Some(dir) = g.strip_prefix("read:") {
             let dir = resolve(Path::new(dir))?;
             if !dir.is_dir() {
@@ -421,6 +468,7 @@ pub fn resolve(
     Ok(Resolved {
         specs,
         limits: resolve_limits(policy, config, flags)?,
+        pass_env: policy.pass_env()?,
     })
 }
 
@@ -760,6 +808,14 @@ pub fn describe(policy: &Policy, config: &UserConfig, resolved: Option<&Resolved
         .filter_map(|l| l.file.grants.allow.as_ref())
         .map(|list| format!("[{}]", list.join(", ")))
         .collect();
+    let pass = match policy.pass_env() {
+        Ok(PassEnv::All) => "all of the user's".to_owned(),
+        Ok(PassEnv::Only(names)) => format!("only [{}]", names.join(", ")),
+        Err(e) => format!("invalid ({e})"),
+    };
+    out.push_str(&format!(
+        "  environment of programs run for plugins: {pass}\n"
+    ));
     if lists.is_empty() {
         out.push_str("  grants allowed to user plugins: any\n");
     } else {

@@ -70,6 +70,42 @@ pub fn load_component(
     Ok((component, Origin::Compiled))
 }
 
+/// Where a component's compiled code would be, and whether it is usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheState {
+    /// `--no-cache`: compiled on every run.
+    Disabled,
+    /// Not compiled yet (or by another wasmtime): the next run compiles it.
+    Missing { path: std::path::PathBuf },
+    /// Present, the user's alone and intact: loaded without compiling.
+    Cached { path: std::path::PathBuf },
+    /// Present but not trusted or not intact: it would be recompiled.
+    Untrusted { path: std::path::PathBuf },
+}
+
+/// The state of `spec`'s entry, without compiling or writing anything.
+pub fn state(engine: &Engine, spec: &PluginSpec, cache: &Cache) -> CacheState {
+    let Some(dir) = cache.dir(Kind::Plugins) else {
+        return CacheState::Disabled;
+    };
+    let name = entry_name(engine, &spec.sha256);
+    let path = dir.join(&name);
+    if !path.exists() {
+        return CacheState::Missing { path };
+    }
+    let intact = cache::is_trusted(&dir, Path::new(&name), EntryType::File)
+        && std::fs::read(&path)
+            .ok()
+            .as_deref()
+            .and_then(verified)
+            .is_some();
+    if intact {
+        CacheState::Cached { path }
+    } else {
+        CacheState::Untrusted { path }
+    }
+}
+
 fn entry_name(engine: &Engine, sha256: &str) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
     engine

@@ -18,9 +18,10 @@
 pub mod boundary;
 mod budget;
 pub mod compile_cache;
-mod contract;
+pub mod contract;
 mod diagnose;
 mod host_api;
+pub mod inspect;
 pub mod limits;
 mod metered_fs;
 mod output;
@@ -29,17 +30,19 @@ pub mod spec;
 pub mod steps;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use wasmtime::component::{Component, Instance, InstancePre, Linker};
+use wasmtime::component::{Instance, InstancePre, Linker};
 use wasmtime::{Engine, Store};
 
 use crate::cache::Cache;
 use crate::context::Context;
+use crate::envpython::PassEnv;
 use crate::error::{Hook, PluginError, PluginFailure};
 use crate::report::{Event, SharedReporter};
 use budget::Meter;
-use contract::{host, post_setup, scm_ignore, types};
-use host_api::RunPython;
+use contract::{latest, v0_1_0, Classified, Version};
+use host_api::{Runner, WheelInstaller};
 use sandbox::{CallSetup, Output, Preopen, State, Ticker};
 
 pub use limits::Limits;
@@ -50,6 +53,8 @@ pub use steps::PluginSteps;
 struct Loaded {
     spec: PluginSpec,
     pre: InstancePre<State>,
+    /// The contract version it was built for.
+    version: Version,
     hooks: Hooks,
     scms: Vec<String>,
 }
@@ -60,6 +65,9 @@ pub struct HostOptions {
     /// Compiled code is kept here between runs (nothing is kept when disabled).
     pub cache: Cache,
     pub reporter: SharedReporter,
+    /// The user's environment variables that programs run for plugins
+    /// (`run-python`, `run-in-env`) see: the policy's `[run] pass-env`.
+    pub pass_env: PassEnv,
 }
 
 /// Loaded plugins, ready to run.
@@ -68,6 +76,7 @@ pub struct PluginHost {
     plugins: Vec<Loaded>,
     limits: Limits,
     reporter: SharedReporter,
+    pass_env: PassEnv,
     /// Drives the calls' futures; shut down without waiting on drop.
     runtime: Option<tokio::runtime::Runtime>,
     _ticker: Ticker,
@@ -98,6 +107,24 @@ fn host_error(hook: Option<Hook>, e: impl std::fmt::Display) -> PluginError {
     }
 }
 
+/// The contract version and hooks of a loaded component, or why it cannot run.
+fn check_contract(
+    engine: &Engine,
+    component: &wasmtime::component::Component,
+) -> Result<(Version, Hooks), PluginFailure> {
+    match contract::classify(engine, component) {
+        Classified::UnknownVersion { found } => Err(PluginFailure::UnknownContract {
+            found: format!("{}@{found}", contract::PACKAGE),
+            spoken: Version::spoken(),
+        }),
+        Classified::MixedVersions => Err(PluginFailure::MixedContracts),
+        Classified::Speaks { hooks, .. } if !hooks.any() => Err(PluginFailure::NoHooks {
+            spoken: Version::spoken(),
+        }),
+        Classified::Speaks { version, hooks } => Ok((version, hooks)),
+    }
+}
+
 impl PluginHost {
     /// Compiles (or loads from the cache) and checks every plugin, and asks
     /// SCM plugins what they serve. Nothing is created on disk for the env.
@@ -114,6 +141,7 @@ impl PluginHost {
             plugins: Vec::new(),
             limits: options.limits,
             reporter: options.reporter.clone(),
+            pass_env: options.pass_env.clone(),
             runtime: Some(runtime),
         };
         for spec in specs {
@@ -131,13 +159,7 @@ impl PluginHost {
                 &options.reporter,
             )
             .map_err(|e| fail(PluginFailure::NotAComponent(diagnose::root_cause(&e))))?;
-            let hooks = exported_hooks(&host.engine, &component);
-            if !hooks.post_setup && !hooks.scm_ignore {
-                return Err(fail(PluginFailure::NoHooks {
-                    post_setup: contract::POST_SETUP_EXPORT,
-                    scm_ignore: contract::SCM_IGNORE_EXPORT,
-                }));
-            }
+            let (version, hooks) = check_contract(&host.engine, &component).map_err(fail)?;
             let pre = linker
                 .instantiate_pre(&component)
                 .map_err(|e| fail(PluginFailure::UnknownImports(diagnose::root_cause(&e))))?;
@@ -149,6 +171,7 @@ impl PluginHost {
             let mut loaded = Loaded {
                 spec: spec.clone(),
                 pre,
+                version,
                 hooks,
                 scms: Vec::new(),
             };
@@ -186,34 +209,48 @@ impl PluginHost {
             .plugins
             .iter()
             .filter(|p| p.hooks.post_setup)
-            .filter(|p| (trust == Trust::RunPython) == p.spec.grants.run_python)
+            .filter(|p| (trust == Trust::RunsPrograms) == p.spec.grants.runs_programs())
             .collect();
-        // run-python starts the env's interpreter at its final path: publish first.
-        if trust == Trust::RunPython && !chosen.is_empty() {
+        // Programs run at the env's final path: publish first.
+        if trust == Trust::RunsPrograms && !chosen.is_empty() {
             ctx.ensure_published()
                 .map_err(|e| host_error(Some(Hook::PostSetup), e))?;
         }
         for plugin in chosen {
-            let run_python = (trust == Trust::RunPython).then(|| RunPython {
+            let grants = &plugin.spec.grants;
+            let runner = (trust == Trust::RunsPrograms).then(|| Runner {
                 env_exec_cmd: ctx.env_exec_cmd.clone(),
                 env_dir: ctx.env_dir.clone(),
+                bin_dir: ctx.bin_path.clone(),
+                run_python: grants.run_python,
+                run_in_env: grants.run_in_env,
+                pass_env: self.pass_env.clone(),
             });
             let host_dir = ctx.host_path();
             let wit_ctx = contract::wit_context(ctx, &plugin.spec);
             ctx.fs.distrust();
-            let called = self.run(
-                plugin,
-                Some(Preopen {
+            let setup = Setup {
+                env: Some(Preopen {
                     host: &host_dir,
                     guest: &ctx.env_dir,
                 }),
-                run_python,
-                async |store, instance| {
-                    let guest =
-                        post_setup::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
-                    guest.call_post_setup(&mut *store, &wit_ctx).await
-                },
-            );
+                runner,
+                wheels: None,
+            };
+            let called = self.run(plugin, setup, async |store, instance| {
+                match plugin.version {
+                    Version::V0_1_0 => {
+                        let guest = v0_1_0::post_setup::GuestIndices::new(&plugin.pre)?
+                            .load(&mut *store, instance)?;
+                        guest.call_post_setup(&mut *store, &wit_ctx.into()).await
+                    }
+                    Version::V0_2_0 => {
+                        let guest = latest::post_setup::GuestIndices::new(&plugin.pre)?
+                            .load(&mut *store, instance)?;
+                        guest.call_post_setup(&mut *store, &wit_ctx).await
+                    }
+                }
+            });
             self.judge(plugin, Hook::PostSetup, called)?;
         }
         Ok(())
@@ -237,39 +274,144 @@ impl PluginHost {
                 format!("no plugin serves SCM `{scm}`"),
             ));
         };
-        let scratch = tempfile::Builder::new()
-            .prefix("venv-scm-")
-            .tempdir()
-            .map_err(|e| host_error(Some(Hook::CreateIgnoreFile), e))?;
+        let scratch = scratch_dir(Hook::CreateIgnoreFile)?;
         let wit_ctx = contract::wit_context(ctx, &plugin.spec);
-        let called = self.run(
-            plugin,
-            Some(Preopen {
+        let setup = Setup {
+            env: Some(Preopen {
                 host: scratch.path(),
                 guest: &ctx.env_dir,
             }),
-            None,
-            async |store, instance| {
-                let guest =
-                    scm_ignore::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
-                guest
-                    .call_create_ignore_file(&mut *store, scm, &wit_ctx)
-                    .await
-            },
-        );
+            runner: None,
+            wheels: None,
+        };
+        let called = self.run(plugin, setup, async |store, instance| {
+            match plugin.version {
+                Version::V0_1_0 => {
+                    let guest = v0_1_0::scm_ignore::GuestIndices::new(&plugin.pre)?
+                        .load(&mut *store, instance)?;
+                    guest
+                        .call_create_ignore_file(&mut *store, scm, &wit_ctx.into())
+                        .await
+                }
+                Version::V0_2_0 => {
+                    let guest = latest::scm_ignore::GuestIndices::new(&plugin.pre)?
+                        .load(&mut *store, instance)?;
+                    guest
+                        .call_create_ignore_file(&mut *store, scm, &wit_ctx)
+                        .await
+                }
+            }
+        });
         self.judge(plugin, Hook::CreateIgnoreFile, called)?;
-        import_ignore_files(scratch.path(), ctx).map_err(|failure| PluginError {
-            plugin: plugin.spec.name.clone(),
-            path: None,
-            hook: Some(Hook::CreateIgnoreFile),
-            failure,
+        import_top_files(scratch.path(), ctx, Imported::IgnoreFiles).map_err(|failure| {
+            PluginError {
+                plugin: plugin.spec.name.clone(),
+                path: None,
+                hook: Some(Hook::CreateIgnoreFile),
+                failure,
+            }
         })
     }
 
+    /// Runs every activator hook, in the order given: each writes into an
+    /// empty scratch directory shown at the env's `bin` path, and only the
+    /// regular files it leaves at the top are copied into `bin`, never over
+    /// an existing entry (an interpreter, a built-in script, a launcher).
+    pub fn create_activators(&self, ctx: &Context) -> Result<(), PluginError> {
+        for plugin in self.plugins.iter().filter(|p| p.hooks.activator) {
+            let scratch = scratch_dir(Hook::CreateActivators)?;
+            let wit_ctx = contract::wit_context(ctx, &plugin.spec);
+            let setup = Setup {
+                env: Some(Preopen {
+                    host: scratch.path(),
+                    guest: &ctx.bin_path,
+                }),
+                runner: None,
+                wheels: None,
+            };
+            let called = self.run(plugin, setup, async |store, instance| {
+                let guest = latest::activator::GuestIndices::new(&plugin.pre)?
+                    .load(&mut *store, instance)?;
+                guest.call_create_activators(&mut *store, &wit_ctx).await
+            });
+            self.judge(plugin, Hook::CreateActivators, called)?;
+            import_top_files(scratch.path(), ctx, Imported::Activators).map_err(|failure| {
+                PluginError {
+                    plugin: plugin.spec.name.clone(),
+                    path: None,
+                    hook: Some(Hook::CreateActivators),
+                    failure,
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs every seeder hook, in the order given. A seeder sees no
+    /// environment directory, only its read-only grants; the wheels it asks
+    /// for (`install-wheel`) are checked and prepared during the call and
+    /// placed into site-packages by the host after the hook succeeds, with
+    /// the code that places pip (launchers, `INSTALLER`, `RECORD`).
+    pub fn seed(&self, ctx: &Context) -> Result<(), PluginError> {
+        for plugin in self.plugins.iter().filter(|p| p.hooks.seeder) {
+            let ready = Arc::new(Mutex::new(Vec::new()));
+            let wit_ctx = contract::wit_context(ctx, &plugin.spec);
+            ctx.fs.distrust();
+            let setup = Setup {
+                env: None,
+                runner: None,
+                wheels: Some(WheelInstaller {
+                    read_dirs: plugin.spec.grants.read_dirs.clone(),
+                    cache: ctx.cache.clone(),
+                    interpreter: ctx.interpreter.clone(),
+                    ready: ready.clone(),
+                }),
+            };
+            let called = self.run(plugin, setup, async |store, instance| {
+                let guest =
+                    latest::seeder::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
+                guest.call_seed(&mut *store, &wit_ctx).await
+            });
+            self.judge(plugin, Hook::Seed, called)?;
+            let entries = std::mem::take(&mut *ready.lock().map_err(|_| {
+                host_error(Some(Hook::Seed), "the list of prepared wheels was poisoned")
+            })?);
+            if !entries.is_empty() {
+                crate::seed::install::install(ctx, &entries).map_err(|e| PluginError {
+                    plugin: plugin.spec.name.clone(),
+                    path: None,
+                    hook: Some(Hook::Seed),
+                    failure: PluginFailure::Host(diagnose::root_cause(&e)),
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True when some plugin has an activator hook.
+    pub fn has_activators(&self) -> bool {
+        self.plugins.iter().any(|p| p.hooks.activator)
+    }
+
     fn call_supported_scms(&self, plugin: &Loaded) -> Result<Vec<String>, PluginError> {
-        let called = self.run(plugin, None, None, async |store, instance| {
-            let guest = scm_ignore::GuestIndices::new(&plugin.pre)?.load(&mut *store, instance)?;
-            guest.call_supported_scms(&mut *store).await
+        let setup = Setup {
+            env: None,
+            runner: None,
+            wheels: None,
+        };
+        let called = self.run(plugin, setup, async |store, instance| {
+            match plugin.version {
+                Version::V0_1_0 => {
+                    let guest = v0_1_0::scm_ignore::GuestIndices::new(&plugin.pre)?
+                        .load(&mut *store, instance)?;
+                    guest.call_supported_scms(&mut *store).await
+                }
+                Version::V0_2_0 => {
+                    let guest = latest::scm_ignore::GuestIndices::new(&plugin.pre)?
+                        .load(&mut *store, instance)?;
+                    guest.call_supported_scms(&mut *store).await
+                }
+            }
         });
         let fail = |failure| PluginError {
             plugin: plugin.spec.name.clone(),
@@ -294,14 +436,14 @@ impl PluginHost {
     fn run<T>(
         &self,
         plugin: &Loaded,
-        env: Option<Preopen<'_>>,
-        run_python: Option<RunPython>,
+        setup: Setup<'_>,
         call: impl AsyncFnOnce(&mut Store<State>, &Instance) -> wasmtime::Result<T>,
     ) -> Called<T> {
         let setup = CallSetup {
             spec: &plugin.spec,
-            env,
-            run_python,
+            env: setup.env,
+            runner: setup.runner,
+            wheels: setup.wheels,
             reporter: self.reporter.clone(),
         };
         let (mut store, out) = match sandbox::store(&self.engine, &self.limits, setup) {
@@ -363,8 +505,23 @@ impl PluginHost {
     }
 }
 
+/// What one call may reach besides computing.
+struct Setup<'a> {
+    env: Option<Preopen<'a>>,
+    runner: Option<Runner>,
+    wheels: Option<WheelInstaller>,
+}
+
+fn scratch_dir(hook: Hook) -> Result<tempfile::TempDir, PluginError> {
+    tempfile::Builder::new()
+        .prefix("venv-hook-")
+        .tempdir()
+        .map_err(|e| host_error(Some(hook), e))
+}
+
 /// The linker every plugin is instantiated with: WASI (async, with the file
-/// system metered) and the contract's `host` and `types`.
+/// system metered) and the `host`, `runner`, `wheels` and `types` imports of
+/// every contract version (their names differ by version, so all coexist).
 fn linker(engine: &Engine) -> anyhow::Result<Linker<State>> {
     let mut linker: Linker<State> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -375,21 +532,34 @@ fn linker(engine: &Engine) -> anyhow::Result<Linker<State>> {
         metered_fs::MeteredFsData,
     >(&mut linker, State::metered_fs)?;
     linker.allow_shadowing(false);
-    host::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
-    types::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    latest::host::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    latest::runner::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    latest::wheels::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    latest::types::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    v0_1_0::host::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
+    v0_1_0::types::add_to_linker::<State, HostApiData>(&mut linker, |s| &mut s.api)?;
     Ok(linker)
 }
 
-/// Copies what an SCM hook wrote into its scratch directory into the env:
-/// regular files at the top level only, never over a directory, a link or
-/// `pyvenv.cfg`.
-fn import_ignore_files(scratch: &Path, ctx: &Context) -> Result<(), PluginFailure> {
+/// Which hook's scratch directory is being copied in, and its rules.
+#[derive(Clone, Copy)]
+enum Imported {
+    /// SCM ignore files: into the env's top level, over a file but never
+    /// over a directory, a link or `pyvenv.cfg`.
+    IgnoreFiles,
+    /// Activation scripts: into `bin`, never over anything already there.
+    Activators,
+}
+
+/// Copies what a hook wrote into its scratch directory into the env:
+/// regular files at the top level only, by the rules of `what`.
+fn import_top_files(scratch: &Path, ctx: &Context, what: Imported) -> Result<(), PluginFailure> {
     use crate::envfs::EntryKind;
-    let refuse = |what: String, rule| PluginFailure::Refused {
-        what,
-        hook: "create-ignore-file",
-        rule,
+    let (hook, dest) = match what {
+        Imported::IgnoreFiles => ("create-ignore-file", Path::new("")),
+        Imported::Activators => ("create-activators", ctx.layout.bin.as_path()),
     };
+    let refuse = |what: String, rule| PluginFailure::Refused { what, hook, rule };
     let io = |e: std::io::Error| PluginFailure::Host(e.to_string());
     let mut entries: Vec<_> = std::fs::read_dir(scratch)
         .map_err(io)?
@@ -403,20 +573,39 @@ fn import_ignore_files(scratch: &Path, ctx: &Context) -> Result<(), PluginFailur
         if !meta.file_type().is_file() {
             return Err(refuse(
                 format!("`{shown}`, which is not a regular file"),
-                "an SCM hook may only write files at the top of the environment",
+                match what {
+                    Imported::IgnoreFiles => {
+                        "an SCM hook may only write files at the top of the environment"
+                    }
+                    Imported::Activators => {
+                        "an activator hook may only write files at the top of bin"
+                    }
+                },
             ));
         }
-        let rel = Path::new(&name);
-        let in_env = ctx.fs.entry(rel).map_err(io)?;
-        if name == "pyvenv.cfg" || !matches!(in_env, EntryKind::Missing | EntryKind::File) {
-            return Err(refuse(
-                format!("`{shown}`"),
-                "that name belongs to the environment itself",
-            ));
+        let rel = dest.join(&name);
+        let in_env = ctx.fs.entry(&rel).map_err(io)?;
+        match what {
+            Imported::IgnoreFiles
+                if name == "pyvenv.cfg"
+                    || !matches!(in_env, EntryKind::Missing | EntryKind::File) =>
+            {
+                return Err(refuse(
+                    format!("`{shown}`"),
+                    "that name belongs to the environment itself",
+                ));
+            }
+            Imported::Activators if in_env != EntryKind::Missing => {
+                return Err(refuse(
+                    format!("`{shown}`"),
+                    "bin already has an entry of that name; an activator may only add files",
+                ));
+            }
+            _ => {}
         }
         let bytes = std::fs::read(entry.path()).map_err(io)?;
         ctx.fs
-            .write_file(rel, &bytes, None)
+            .write_file(&rel, &bytes, None)
             .map_err(|e| PluginFailure::Host(diagnose::root_cause(&e)))?;
     }
     Ok(())
@@ -427,17 +616,4 @@ struct HostApiData;
 
 impl wasmtime::component::HasData for HostApiData {
     type Data<'a> = &'a mut host_api::HostApi;
-}
-
-/// Reads the hook interfaces from the component's exports.
-fn exported_hooks(engine: &Engine, component: &Component) -> Hooks {
-    let mut hooks = Hooks::default();
-    for (name, _) in component.component_type().exports(engine) {
-        match name {
-            contract::POST_SETUP_EXPORT => hooks.post_setup = true,
-            contract::SCM_IGNORE_EXPORT => hooks.scm_ignore = true,
-            _ => {}
-        }
-    }
-    hooks
 }

@@ -18,7 +18,7 @@ use wasmtime_wasi::filesystem::WasiFilesystemCtxView;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
 
 use super::budget::{Exceeded, Limiter, Meter};
-use super::host_api::{HostApi, RunPython};
+use super::host_api::{HostApi, Runner, WheelInstaller};
 use super::limits::{self, Limits};
 use super::metered_fs::MeteredFs;
 use super::output::BoundedOutput;
@@ -79,7 +79,10 @@ pub struct Preopen<'a> {
 pub struct CallSetup<'a> {
     pub spec: &'a PluginSpec,
     pub env: Option<Preopen<'a>>,
-    pub run_python: Option<RunPython>,
+    /// The `runner` functions (post-setup hooks).
+    pub runner: Option<Runner>,
+    /// `install-wheel` (seeder hooks).
+    pub wheels: Option<WheelInstaller>,
     pub reporter: SharedReporter,
 }
 
@@ -119,7 +122,8 @@ pub fn store(
         api: HostApi {
             plugin: setup.spec.name.clone(),
             reporter: setup.reporter,
-            run_python: setup.run_python,
+            runner: setup.runner,
+            wheels: setup.wheels,
             deadline,
             meter: meter.clone(),
         },

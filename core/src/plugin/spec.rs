@@ -66,8 +66,35 @@ pub struct Grants {
     /// Also decides when its post-setup hook runs: before every step that
     /// runs the environment's Python; plugins without it run after them.
     pub run_python: bool,
+    /// May call `runner.run-in-env` (any program, as if the env were
+    /// activated, no shell). Full trust, like `run_python`, and decides the
+    /// same ordering.
+    pub run_in_env: bool,
     /// Extra directories preopened read-only at their own absolute paths.
     pub read_dirs: Vec<PathBuf>,
+}
+
+impl Grants {
+    /// A grant that runs programs with the user's rights: the plugin's
+    /// post-setup hook runs at CPython's point rather than last.
+    pub fn runs_programs(&self) -> bool {
+        self.run_python || self.run_in_env
+    }
+
+    /// The grants as written on a command line, for messages and `--inspect-plugin`.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.run_python {
+            out.push("run-python".to_owned());
+        }
+        if self.run_in_env {
+            out.push("run-in-env".to_owned());
+        }
+        for dir in &self.read_dirs {
+            out.push(format!("read:{}", dir.display()));
+        }
+        out
+    }
 }
 
 /// Which hooks a component exports.
@@ -75,13 +102,38 @@ pub struct Grants {
 pub struct Hooks {
     pub post_setup: bool,
     pub scm_ignore: bool,
+    /// 0.2.0 and later.
+    pub activator: bool,
+    /// 0.2.0 and later.
+    pub seeder: bool,
 }
 
-/// Which post-setup hooks to run now: those of plugins holding `run-python`
-/// (CPython's point, before `--upgrade-deps`) or the others (last, after
-/// every step that runs the environment's Python).
+impl Hooks {
+    pub fn any(&self) -> bool {
+        self.post_setup || self.scm_ignore || self.activator || self.seeder
+    }
+
+    /// The hook interfaces' names, in the contract's order.
+    pub fn names(&self) -> Vec<&'static str> {
+        [
+            (self.post_setup, "post-setup"),
+            (self.scm_ignore, "scm-ignore"),
+            (self.activator, "activator"),
+            (self.seeder, "seeder"),
+        ]
+        .into_iter()
+        .filter(|(has, _)| *has)
+        .map(|(_, name)| name)
+        .collect()
+    }
+}
+
+/// Which post-setup hooks to run now: those of plugins holding a grant that
+/// runs programs (`run-python`, `run-in-env`: CPython's point, before
+/// `--upgrade-deps`) or the others (last, after every step that runs the
+/// environment's Python).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trust {
-    RunPython,
+    RunsPrograms,
     Sandboxed,
 }

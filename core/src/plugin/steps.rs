@@ -2,10 +2,12 @@
 //! with the plugins' hooks added: SCM ignore files for the SCMs plugins
 //! serve, and the post-setup hooks.
 //!
-//! Post-setup hooks of plugins granted `run-python` run at CPython's point
-//! (before `--upgrade-deps`); the others run in `finish`, after every step
-//! that runs the environment's own Python, so nothing a sandboxed plugin
-//! writes is ever executed by the host during creation.
+//! Post-setup hooks of plugins granted `run-python` or `run-in-env` run at
+//! CPython's point (before `--upgrade-deps`); seeder hooks and the other
+//! post-setup hooks run in `finish`, after every step that runs the
+//! environment's own Python, so nothing a sandboxed plugin writes or
+//! chooses is ever executed by the host during creation. Activator hooks
+//! run right after the built-in activation scripts.
 
 use super::{PluginHost, Trust};
 use crate::context::Context;
@@ -71,12 +73,13 @@ impl<S: Steps> Steps for PluginSteps<S> {
     }
 
     fn setup_scripts(&mut self, ctx: &Context) -> anyhow::Result<()> {
-        self.inner.setup_scripts(ctx)
+        self.inner.setup_scripts(ctx)?;
+        Ok(self.host.create_activators(ctx)?)
     }
 
     fn post_setup(&mut self, ctx: &Context) -> anyhow::Result<()> {
         self.inner.post_setup(ctx)?;
-        Ok(self.host.post_setup(ctx, Trust::RunPython)?)
+        Ok(self.host.post_setup(ctx, Trust::RunsPrograms)?)
     }
 
     fn upgrade_dependencies(&mut self, ctx: &Context) -> anyhow::Result<()> {
@@ -87,6 +90,7 @@ impl<S: Steps> Steps for PluginSteps<S> {
         self.inner.finish(ctx)?;
         // CPython skips post_setup with --upgrade; so do the deferred hooks.
         if !ctx.options.upgrade {
+            self.host.seed(ctx)?;
             self.host.post_setup(ctx, Trust::Sandboxed)?;
         }
         Ok(())

@@ -66,10 +66,33 @@ pub fn ensure(
     interp: &Interpreter,
     reporter: &SharedReporter,
 ) -> anyhow::Result<SeedEntry> {
-    let root = cache
-        .dir(Kind::Seed)
-        .unwrap_or_else(|| cache.private_dir(Kind::Seed));
+    let root = seed_root(cache);
     let digest = wheel_digest(&root, &wheel.path)?;
+    ensure_digested(cache, wheel, &digest, interp, reporter)
+}
+
+/// The seed entries' directory: the cache's, or a private one.
+fn seed_root(cache: &Cache) -> PathBuf {
+    cache
+        .dir(Kind::Seed)
+        .unwrap_or_else(|| cache.private_dir(Kind::Seed))
+}
+
+/// sha256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// [`ensure`] for a wheel whose sha256 (`digest`, hex) is known: the entry
+/// is named by it, so the same wheel is unpacked and compiled once.
+pub fn ensure_digested(
+    cache: &Cache,
+    wheel: &BundledWheel,
+    digest: &str,
+    interp: &Interpreter,
+    reporter: &SharedReporter,
+) -> anyhow::Result<SeedEntry> {
+    let root = seed_root(cache);
     let v = &interp.info.version;
     let name = format!(
         "{}-{}-{}-cp{}.{}.{}",

@@ -153,6 +153,46 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
     })
 }
 
+/// The distribution name and version a wheel's file name gives
+/// (`NAME-VERSION(-BUILD)?-PY-ABI-PLATFORM.whl`), if it is one.
+pub fn name_and_version(file_name: &str) -> Option<(String, String)> {
+    let stem = file_name.strip_suffix(".whl")?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    if !(5..=6).contains(&parts.len()) {
+        return None;
+    }
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+'))
+    };
+    (ok(parts[0]) && ok(parts[1])).then(|| (parts[0].to_owned(), parts[1].to_owned()))
+}
+
+/// A console-script name a wheel not chosen by the user may put into
+/// `bin`: a plain file name that names none of the environment's own
+/// entries (its interpreters and activation scripts).
+pub fn check_script_name(name: &str) -> Result<(), String> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'+'));
+    if !plain {
+        return Err(format!(
+            "console script `{}` is not a plain file name",
+            name.escape_debug()
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("python") || lower.starts_with("activate") {
+        return Err(format!(
+            "console script `{name}` would replace the environment's own `bin/{name}`"
+        ));
+    }
+    Ok(())
+}
+
 /// Parses the `[console_scripts]` section of entry_points.txt.
 pub fn console_scripts(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -214,6 +254,28 @@ fn is_versioned(name: &str, base: &str, sep: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wheel_file_names_and_script_names() {
+        assert_eq!(
+            name_and_version("hello_venv-1.0-py3-none-any.whl"),
+            Some(("hello_venv".to_owned(), "1.0".to_owned()))
+        );
+        assert_eq!(name_and_version("../x-1-py3-none-any.whl"), None);
+        assert_eq!(name_and_version("x.whl"), None);
+        assert!(check_script_name("hello").is_ok());
+        for bad in [
+            "python3",
+            "activate",
+            "Activate.ps1",
+            "../x",
+            ".hidden",
+            "a/b",
+            "",
+        ] {
+            assert!(check_script_name(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn pip_scripts_follow_the_running_python() {

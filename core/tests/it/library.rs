@@ -208,6 +208,7 @@ fn plugins_wrap_a_rust_override() {
             limits: Limits::default(),
             cache: Cache::new(Some(s.cache())),
             reporter: venv::report::silent(),
+            pass_env: Default::default(),
         },
     )
     .unwrap();

@@ -15,6 +15,7 @@ mod errors;
 mod install;
 mod layers;
 mod library;
+mod platform;
 mod plugins;
 mod policy;
 mod safety;

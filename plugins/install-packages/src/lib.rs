@@ -8,68 +8,40 @@
 //!          [--plugin-opt install-packages.find-links=/srv/wheelhouse] \
 //!          [--plugin-opt install-packages.no-index=true] ENV_DIR
 
-wit_bindgen::generate!({
-    path: "../../wit",
-    world: "post-setup-plugin",
-});
+use venv_plugin::{bail, progress, run_python, Context, Result};
 
-use exports::venv::plugin::post_setup::Guest;
-use venv::plugin::host;
-use venv::plugin::types::Context;
-
-fn option<'a>(ctx: &'a Context, key: &str) -> Option<&'a str> {
-    ctx.options
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
-struct InstallPackages;
-
-impl Guest for InstallPackages {
-    fn post_setup(ctx: Context) -> Result<(), String> {
-        let packages: Vec<String> = option(&ctx, "packages")
-            .unwrap_or("")
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if packages.is_empty() {
-            return Err("install-packages needs the option packages (--plugin-opt install-packages.packages=NAME[,NAME])".into());
+#[venv_plugin::post_setup]
+fn install_packages(ctx: &Context) -> Result {
+    let packages: Vec<&str> = ctx
+        .require("packages")?
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if packages.is_empty() {
+        bail!("install-packages needs the option packages (--plugin-opt install-packages.packages=NAME[,NAME])");
+    }
+    if !ctx.builder.with_pip {
+        bail!("install-packages needs pip in the environment (drop --without-pip)");
+    }
+    let mut args = vec!["-m", "pip", "install", "--disable-pip-version-check"];
+    if let Some(dir) = ctx.option("find-links") {
+        args.extend(["--find-links", dir]);
+    }
+    if ctx.option("no-index") == Some("true") {
+        args.push("--no-index");
+    }
+    args.extend(&packages);
+    // As the docs' example does: say what is starting and what finished.
+    progress(format!(
+        "Installing {} into {}",
+        packages.join(", "),
+        ctx.env_name
+    ));
+    match run_python(&args)? {
+        0 => {
+            progress(format!("Installed {}", packages.join(", ")));
+            Ok(())
         }
-        if !ctx.builder.with_pip {
-            return Err(
-                "install-packages needs pip in the environment (drop --without-pip)".into(),
-            );
-        }
-        let mut args: Vec<String> = ["-m", "pip", "install", "--disable-pip-version-check"]
-            .map(String::from)
-            .to_vec();
-        if let Some(dir) = option(&ctx, "find-links") {
-            args.extend(["--find-links".to_owned(), dir.to_owned()]);
-        }
-        if option(&ctx, "no-index") == Some("true") {
-            args.push("--no-index".to_owned());
-        }
-        args.extend(packages.iter().cloned());
-        // As the docs' example does: say what is starting and what finished.
-        host::progress(&format!(
-            "Installing {} into {}",
-            packages.join(", "),
-            ctx.env_name
-        ));
-        match host::run_python(&args)? {
-            0 => {
-                host::progress(&format!("Installed {}", packages.join(", ")));
-                Ok(())
-            }
-            code => Err(format!(
-                "pip install {} exited with {code}",
-                packages.join(" ")
-            )),
-        }
+        code => bail!("pip install {} exited with {code}", packages.join(" ")),
     }
 }
-
-export!(InstallPackages);

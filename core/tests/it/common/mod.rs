@@ -302,42 +302,65 @@ pub fn replace_file(path: &Path, contents: &str) {
 /// Writes a minimal pure-Python wheel `hello_venv-1.0` (module `hello_venv`
 /// with `body` as its `__init__.py`) into `dir`, so tests need no network.
 pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
-    wheel_with(dir, body, &[])
+    wheel(
+        dir,
+        "hello_venv",
+        "1.0",
+        &[("hello_venv/__init__.py", body)],
+        None,
+    )
 }
 
 /// `hello_venv-1.0` with a console script `hello-venv` that prints
 /// `hello from <sys.prefix>`.
 pub fn write_script_wheel(dir: &Path) -> PathBuf {
-    wheel_with(
+    wheel(
         dir,
-        "import sys\n\ndef main():\n    print('hello from ' + sys.prefix)\n",
+        "hello_venv",
+        "1.0",
         &[(
-            "hello_venv-1.0.dist-info/entry_points.txt",
-            "[console_scripts]\nhello-venv = hello_venv:main\n",
+            "hello_venv/__init__.py",
+            "import sys\n\ndef main():\n    print('hello from ' + sys.prefix)\n",
         )],
+        Some("[console_scripts]\nhello-venv = hello_venv:main\n"),
     )
 }
 
-fn wheel_with(dir: &Path, body: &str, extra: &[(&str, &str)]) -> PathBuf {
+/// Writes the pure-Python wheel `<dist>-<version>-py3-none-any.whl` into
+/// `dir` with `files` (archive name, text), its METADATA, WHEEL, RECORD and,
+/// when given, `entry_points.txt`.
+pub fn wheel(
+    dir: &Path,
+    dist: &str,
+    version: &str,
+    files: &[(&str, &str)],
+    entry_points: Option<&str>,
+) -> PathBuf {
     use std::io::Write;
     std::fs::create_dir_all(dir).unwrap();
-    let path = dir.join("hello_venv-1.0-py3-none-any.whl");
+    let path = dir.join(format!("{dist}-{version}-py3-none-any.whl"));
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
     let opts = zip::write::SimpleFileOptions::default();
-    let files = [
-        ("hello_venv/__init__.py", body),
-        (
-            "hello_venv-1.0.dist-info/METADATA",
-            "Metadata-Version: 2.1\nName: hello-venv\nVersion: 1.0\n",
-        ),
-        (
-            "hello_venv-1.0.dist-info/WHEEL",
-            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        ),
-    ];
+    let info = format!("{dist}-{version}.dist-info");
+    let metadata = format!(
+        "Metadata-Version: 2.1\nName: {}\nVersion: {version}\n",
+        dist.replace('_', "-")
+    );
+    let wheel_meta =
+        "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+            .to_owned();
+    let mut all: Vec<(String, String)> = files
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    all.push((format!("{info}/METADATA"), metadata));
+    all.push((format!("{info}/WHEEL"), wheel_meta));
+    if let Some(ep) = entry_points {
+        all.push((format!("{info}/entry_points.txt"), ep.to_owned()));
+    }
     let mut record = String::new();
-    for &(name, text) in files.iter().chain(extra) {
-        zip.start_file(name, opts).unwrap();
+    for (name, text) in &all {
+        zip.start_file(name.as_str(), opts).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
         record.push_str(&format!(
             "{name},{},{}\n",
@@ -345,9 +368,8 @@ fn wheel_with(dir: &Path, body: &str, extra: &[(&str, &str)]) -> PathBuf {
             text.len()
         ));
     }
-    record.push_str("hello_venv-1.0.dist-info/RECORD,,\n");
-    zip.start_file("hello_venv-1.0.dist-info/RECORD", opts)
-        .unwrap();
+    record.push_str(&format!("{info}/RECORD,,\n"));
+    zip.start_file(format!("{info}/RECORD"), opts).unwrap();
     zip.write_all(record.as_bytes()).unwrap();
     zip.finish().unwrap();
     path

@@ -1,0 +1,208 @@
+//! The contracts this host speaks: `venv:plugin@0.2.0` (the latest,
+//! `wit/plugin.wit`) and the frozen `venv:plugin@0.1.0`
+//! (`wit/v0.1.0/plugin.wit`), one module of bindings each. A component's
+//! names say which one it was built for: every import and export carries
+//! the package version. [`classify`] reads them once at load time; a
+//! component built for a version this host does not know is refused.
+//!
+//! The builder's context is converted once into the latest `context`
+//! ([`wit_context`]) and from there into an older one (`From` in each
+//! frozen module), so a hook call never matches on versions per field.
+
+pub mod v0_1_0;
+pub mod v0_2_0;
+
+pub use v0_2_0 as latest;
+
+use std::path::Path;
+
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::Component;
+use wasmtime::Engine;
+
+use super::spec::{Hooks, PluginSpec};
+use crate::context::Context;
+
+/// The package every name of the contract starts with.
+pub const PACKAGE: &str = "venv:plugin";
+
+/// A contract version this host speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V0_1_0,
+    V0_2_0,
+}
+
+impl Version {
+    /// Every version this host speaks, oldest first.
+    pub const ALL: [Version; 2] = [Version::V0_1_0, Version::V0_2_0];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V0_1_0 => v0_1_0::VERSION,
+            Version::V0_2_0 => v0_2_0::VERSION,
+        }
+    }
+
+    fn parse(text: &str) -> Option<Version> {
+        Version::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+
+    /// "0.1.0 and 0.2.0", for messages.
+    pub fn spoken() -> String {
+        let all: Vec<&str> = Version::ALL.iter().map(|v| v.as_str()).collect();
+        match all.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => all.join(""),
+        }
+    }
+}
+
+/// An interface's full name in a contract version (`venv:plugin/post-setup@0.2.0`).
+pub fn versioned(interface: &str, version: Version) -> String {
+    format!("{PACKAGE}/{interface}@{}", version.as_str())
+}
+
+/// Splits `venv:plugin/NAME@VERSION` into its name and version.
+fn split_name(full: &str) -> Option<(&str, &str)> {
+    full.strip_prefix(PACKAGE)?
+        .strip_prefix('/')?
+        .split_once('@')
+}
+
+/// What a component's names say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classified {
+    /// Built for `version`, exporting `hooks` (possibly none).
+    Speaks { version: Version, hooks: Hooks },
+    /// Some name carries a version this host does not speak.
+    UnknownVersion { found: String },
+    /// Hooks of two different versions in one component.
+    MixedVersions,
+}
+
+/// Reads the contract version and the hooks from a component's imports and exports.
+pub fn classify(engine: &Engine, component: &Component) -> Classified {
+    let ty = component.component_type();
+    let mut version = None;
+    let mut hooks = Hooks::default();
+    let names = ty
+        .exports(engine)
+        .map(|(n, _)| (n.to_owned(), true))
+        .chain(ty.imports(engine).map(|(n, _)| (n.to_owned(), false)));
+    for (name, exported) in names {
+        let Some((interface, text)) = split_name(&name) else {
+            continue;
+        };
+        let Some(v) = Version::parse(text) else {
+            return Classified::UnknownVersion {
+                found: text.to_owned(),
+            };
+        };
+        if !exported {
+            continue;
+        }
+        match version {
+            Some(seen) if seen != v => return Classified::MixedVersions,
+            _ => version = Some(v),
+        }
+        match (interface, v) {
+            ("post-setup", _) => hooks.post_setup = true,
+            ("scm-ignore", _) => hooks.scm_ignore = true,
+            ("activator", Version::V0_2_0) => hooks.activator = true,
+            ("seeder", Version::V0_2_0) => hooks.seeder = true,
+            _ => {}
+        }
+    }
+    Classified::Speaks {
+        version: version.unwrap_or(Version::V0_2_0),
+        hooks,
+    }
+}
+
+/// The imports of a component: each name with the functions it takes from
+/// that instance (empty for a bare function or type).
+pub fn imports(engine: &Engine, component: &Component) -> Vec<(String, Vec<String>)> {
+    component
+        .component_type()
+        .imports(engine)
+        .map(|(name, item)| {
+            let funcs = match item.ty {
+                ComponentItem::ComponentInstance(inst) => inst
+                    .exports(engine)
+                    .filter(|(_, i)| matches!(i.ty, ComponentItem::ComponentFunc(_)))
+                    .map(|(n, _)| n.to_owned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (name.to_owned(), funcs)
+        })
+        .collect()
+}
+
+/// The latest contract's `context` record for one hook call.
+pub fn wit_context(ctx: &Context, spec: &PluginSpec) -> latest::types::Context {
+    use latest::types;
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    let opts = &ctx.options;
+    let v = ctx.interpreter.info.version;
+    types::Context {
+        env_dir: s(&ctx.env_dir),
+        env_name: ctx.env_name.clone(),
+        prompt: ctx.prompt.clone(),
+        executable: s(&ctx.executable),
+        python_dir: s(&ctx.python_dir),
+        python_exe: ctx.python_exe.clone(),
+        inc_path: s(&ctx.inc_path),
+        lib_path: s(&ctx.lib_path),
+        bin_path: s(&ctx.bin_path),
+        bin_name: ctx.bin_name.clone(),
+        env_exe: s(&ctx.env_exe),
+        env_exec_cmd: s(&ctx.env_exec_cmd),
+        cfg_path: s(&ctx.cfg_path),
+        python_version: types::PythonVersion {
+            major: v.0,
+            minor: v.1,
+            micro: v.2,
+        },
+        builder: types::BuilderOptions {
+            system_site_packages: opts.system_site_packages,
+            clear: opts.clear,
+            symlinks: opts.symlinks,
+            upgrade: opts.upgrade,
+            with_pip: opts.with_pip,
+            upgrade_deps: opts.upgrade_deps,
+            prompt: opts.prompt.as_arg().map(str::to_owned),
+        },
+        options: spec.options.clone(),
+        read_dirs: spec.grants.read_dirs.iter().map(|d| s(d)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each bindings module's version must be its WIT file's package line.
+    #[test]
+    fn versions_follow_the_wit_packages() {
+        for (wit, version) in [
+            (include_str!("../../../../wit/plugin.wit"), Version::V0_2_0),
+            (
+                include_str!("../../../../wit/v0.1.0/plugin.wit"),
+                Version::V0_1_0,
+            ),
+        ] {
+            let package = wit
+                .lines()
+                .find_map(|l| l.strip_prefix("package ")?.strip_suffix(';'))
+                .expect("a package line");
+            assert_eq!(package, format!("{PACKAGE}@{}", version.as_str()));
+            assert_eq!(
+                split_name(&versioned("post-setup", version)),
+                Some(("post-setup", version.as_str()))
+            );
+        }
+        assert_eq!(Version::spoken(), "0.1.0 and 0.2.0");
+    }
+}
