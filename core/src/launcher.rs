@@ -210,7 +210,12 @@ mod tests {
             parse(b"#!/usr/bin/python3 -E\nx").unwrap().args,
             " -E".to_owned()
         );
-        assert!(parse(b"#!/usr/bin/env python\n").is_none());
+        // `env` is read as the interpreter; it is never under an env's path.
+        assert_eq!(
+            parse(b"#!/usr/bin/env python\n").unwrap().interpreter,
+            "/usr/bin/env"
+        );
+        assert!(parse(b"#!python\n").is_none());
         assert!(parse(b"\x7fELF").is_none());
     }
 

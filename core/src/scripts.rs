@@ -24,16 +24,35 @@ pub enum Shell {
 pub struct Template {
     pub file_name: &'static str,
     pub shell: Shell,
+    /// The script, with a line `__VENV_<SLOT>__` where a [`Slot`] goes.
     pub text: &'static str,
-    /// What `__VENV_LOCATE__` becomes: the fixed path, or code that finds
-    /// the environment from the script's own location when it is read.
-    pub locate_fixed: &'static str,
-    pub locate_relocatable: &'static str,
-    /// What `__VENV_SET_PROMPT__` becomes: the text given, or the name of
-    /// the directory found (relocatable environments without `--prompt`).
-    pub prompt_text: &'static str,
-    pub prompt_from_dir: &'static str,
+    pub slots: &'static [Slot],
 }
+
+/// A part of a script that depends on whether the environment is
+/// relocatable. `fixed` is what every non-relocatable script has (the
+/// text these lines had before relocatable scripts existed, so those
+/// scripts stay as they were).
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    /// The template line it replaces, without its newline.
+    pub mark: &'static str,
+    pub fixed: &'static str,
+    pub relocatable: &'static str,
+}
+
+/// How the script finds the environment: the path it was made at, or code
+/// that finds it from the script's own location when it is read.
+const LOCATE: &str = "__VENV_LOCATE__";
+/// Sets `VIRTUAL_ENV_PROMPT`: the text given, or (relocatable, without
+/// `--prompt`) the name of the directory found.
+const SET_PROMPT: &str = "__VENV_SET_PROMPT__";
+/// Puts the prompt text before the shell's prompt: as a literal, or (relocatable)
+/// from `VIRTUAL_ENV_PROMPT`.
+const SHOW_PROMPT: &str = "__VENV_SHOW_PROMPT__";
+/// The end of the script: a label a relocatable csh script jumps to when it
+/// cannot find itself.
+const END: &str = "__VENV_END__";
 
 /// Every script CPython installs on POSIX, plus `activate.nu`.
 pub const TEMPLATES: &[Template] = &[
@@ -41,46 +60,106 @@ pub const TEMPLATES: &[Template] = &[
         file_name: "activate",
         shell: Shell::Posix,
         text: include_str!("scripts/templates/activate"),
-        locate_fixed: include_str!("scripts/locate/posix.fixed"),
-        locate_relocatable: include_str!("scripts/locate/posix.relocatable"),
-        prompt_text: "VIRTUAL_ENV_PROMPT='__VENV_PROMPT__'\n",
-        prompt_from_dir: "VIRTUAL_ENV_PROMPT=${VIRTUAL_ENV##*/}\n",
+        slots: &[
+            Slot {
+                mark: LOCATE,
+                fixed: include_str!("scripts/locate/posix.fixed"),
+                relocatable: include_str!("scripts/locate/posix.relocatable"),
+            },
+            Slot {
+                mark: SET_PROMPT,
+                fixed: "VIRTUAL_ENV_PROMPT='__VENV_PROMPT__'\n",
+                relocatable: "VIRTUAL_ENV_PROMPT=${VIRTUAL_ENV##*/}\n",
+            },
+            Slot {
+                mark: SHOW_PROMPT,
+                fixed: "    _venv_prefix='(__VENV_PROMPT__) '\n",
+                relocatable: "    _venv_prefix=\"($VIRTUAL_ENV_PROMPT) \"\n",
+            },
+        ],
     },
     Template {
         file_name: "activate.fish",
         shell: Shell::Fish,
         text: include_str!("scripts/templates/activate.fish"),
-        locate_fixed: include_str!("scripts/locate/fish.fixed"),
-        locate_relocatable: include_str!("scripts/locate/fish.relocatable"),
-        prompt_text: "set -gx VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
-        prompt_from_dir: "set -gx VIRTUAL_ENV_PROMPT (string replace -r '.*/' '' -- $VIRTUAL_ENV)\n",
+        slots: &[
+            Slot {
+                mark: LOCATE,
+                fixed: include_str!("scripts/locate/fish.fixed"),
+                relocatable: include_str!("scripts/locate/fish.relocatable"),
+            },
+            Slot {
+                mark: SET_PROMPT,
+                fixed: "set -gx VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
+                relocatable: "set -gx VIRTUAL_ENV_PROMPT (string replace -r '.*/' '' -- $VIRTUAL_ENV)\n",
+            },
+            Slot {
+                mark: SHOW_PROMPT,
+                fixed: "        printf '(%s)' '__VENV_PROMPT__'\n",
+                relocatable: "        printf '(%s)' \"$VIRTUAL_ENV_PROMPT\"\n",
+            },
+        ],
     },
     Template {
         file_name: "activate.csh",
         shell: Shell::Csh,
         text: include_str!("scripts/templates/activate.csh"),
-        locate_fixed: include_str!("scripts/locate/csh.fixed"),
-        locate_relocatable: include_str!("scripts/locate/csh.relocatable"),
-        prompt_text: "setenv VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
-        prompt_from_dir: "setenv VIRTUAL_ENV_PROMPT \"${VIRTUAL_ENV:t}\"\n",
+        slots: &[
+            Slot {
+                mark: LOCATE,
+                fixed: include_str!("scripts/locate/csh.fixed"),
+                relocatable: include_str!("scripts/locate/csh.relocatable"),
+            },
+            Slot {
+                mark: SET_PROMPT,
+                fixed: "setenv VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
+                relocatable: "setenv VIRTUAL_ENV_PROMPT \"${VIRTUAL_ENV:t}\"\n",
+            },
+            Slot {
+                mark: SHOW_PROMPT,
+                fixed: "    set prompt=\"(\"'__VENV_PROMPT__'\") $prompt:q\"\n",
+                relocatable: "    set prompt=\"(${VIRTUAL_ENV_PROMPT:q}) $prompt:q\"\n",
+            },
+            Slot {
+                mark: END,
+                fixed: "",
+                relocatable: "venv_activate_end:\n",
+            },
+        ],
     },
     Template {
         file_name: "activate.nu",
         shell: Shell::Nushell,
         text: include_str!("scripts/templates/activate.nu"),
-        locate_fixed: include_str!("scripts/locate/nu.fixed"),
-        locate_relocatable: include_str!("scripts/locate/nu.relocatable"),
-        prompt_text: "    let prompt_text = \"__VENV_PROMPT__\"\n",
-        prompt_from_dir: "    let prompt_text = ($venv_dir | path basename)\n",
+        slots: &[
+            Slot {
+                mark: LOCATE,
+                fixed: include_str!("scripts/locate/nu.fixed"),
+                relocatable: include_str!("scripts/locate/nu.relocatable"),
+            },
+            Slot {
+                mark: SET_PROMPT,
+                fixed: "    let prompt_text = \"__VENV_PROMPT__\"\n",
+                relocatable: "    let prompt_text = ($venv_dir | path basename)\n",
+            },
+        ],
     },
     Template {
         file_name: "Activate.ps1",
         shell: Shell::PowerShell,
         text: include_str!("scripts/templates/Activate.ps1"),
-        locate_fixed: include_str!("scripts/locate/ps1.fixed"),
-        locate_relocatable: include_str!("scripts/locate/ps1.relocatable"),
-        prompt_text: "        $Prompt = '__VENV_PROMPT__'\n",
-        prompt_from_dir: "        $Prompt = Split-Path -Path $VenvDir -Leaf\n",
+        slots: &[
+            Slot {
+                mark: LOCATE,
+                fixed: include_str!("scripts/locate/ps1.fixed"),
+                relocatable: include_str!("scripts/locate/ps1.relocatable"),
+            },
+            Slot {
+                mark: SET_PROMPT,
+                fixed: "        $Prompt = '__VENV_PROMPT__'\n",
+                relocatable: "        $Prompt = Split-Path -Path $VenvDir -Leaf\n",
+            },
+        ],
     },
 ];
 
@@ -96,20 +175,17 @@ impl Template {
 
     /// The script's text for `values`.
     pub fn render(&self, values: Placeholders<'_>) -> String {
-        let locate = if values.relocatable {
-            self.locate_relocatable
-        } else {
-            self.locate_fixed
-        };
-        let prompt = if values.relocatable && values.prompt.is_none() {
-            self.prompt_from_dir
-        } else {
-            self.prompt_text
-        };
-        let text = self
-            .text
-            .replace("__VENV_LOCATE__\n", locate)
-            .replace("__VENV_SET_PROMPT__\n", prompt);
+        let mut text = self.text.to_owned();
+        for slot in self.slots {
+            // A prompt given with --prompt is fixed text, relocatable or not.
+            let named = slot.mark == SET_PROMPT && values.prompt.is_some();
+            let part = if values.relocatable && !named {
+                slot.relocatable
+            } else {
+                slot.fixed
+            };
+            text = text.replace(&format!("{}\n", slot.mark), part);
+        }
         replace_variables(&text, values, self.shell)
     }
 }
@@ -200,13 +276,16 @@ mod tests {
     }
 
     #[test]
-    fn every_template_uses_placeholders() {
+    fn every_slot_is_in_its_template_once() {
         for t in TEMPLATES {
-            for mark in ["__VENV_LOCATE__\n", "__VENV_SET_PROMPT__\n"] {
-                assert_eq!(t.text.matches(mark).count(), 1, "{} {mark}", t.file_name);
+            for slot in t.slots {
+                let line = format!("{}\n", slot.mark);
+                assert_eq!(t.text.matches(&line).count(), 1, "{} {}", t.file_name, slot.mark);
             }
-            assert!(t.locate_fixed.contains("__VENV_DIR__"), "{}", t.file_name);
-            assert!(!t.locate_relocatable.contains("__VENV_DIR__"), "{}", t.file_name);
+            assert!(!t.text.contains("__VENV_DIR__"), "{}", t.file_name);
+            let locate = t.slots.iter().find(|s| s.mark == LOCATE).unwrap();
+            assert!(locate.fixed.contains("__VENV_DIR__"), "{}", t.file_name);
+            assert!(!locate.relocatable.contains("__VENV_DIR__"), "{}", t.file_name);
         }
     }
 

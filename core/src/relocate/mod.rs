@@ -12,7 +12,6 @@
 //! atomic replacement per file, never writing through a link.
 
 pub mod pack;
-mod tar;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -270,6 +269,11 @@ fn activate_dir(text: &str) -> Option<String> {
             Some('"') => {
                 let close = value[1..].find('"')?;
                 return Some(value[1..close + 1].to_owned());
+            }
+            // Bare (shlex.quote leaves a plain path unquoted).
+            Some('/') => {
+                let end = value.find([' ', '\t', ';']).unwrap_or(value.len());
+                return Some(value[..end].to_owned());
             }
             _ => continue,
         }
@@ -791,6 +795,7 @@ mod tests {
             Some("/a b")
         );
         assert_eq!(activate_dir("VIRTUAL_ENV=$(cygpath '/x')\n"), None);
+        assert_eq!(activate_dir("VIRTUAL_ENV=/a/b; x\n").as_deref(), Some("/a/b"));
     }
 
     #[test]

@@ -12,10 +12,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::tar::{EntryType, TarWriter};
 use super::walk::{self, Kind};
 use super::{plan, Edit, Env, Mode};
 use crate::error::VenvError;
@@ -139,21 +137,28 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     let io_fail = |e: std::io::Error| fail(e.to_string());
     let mut entries = 0;
     let mut write_entries = |sink: &mut dyn Write| -> Result<(), VenvError> {
-        let mut tar = TarWriter::new(sink, ARCHIVE_MTIME);
+        let mut tar = tar::Builder::new(sink);
         for (rel, item) in &items {
-            let mut name = rel.as_os_str().as_bytes().to_vec();
+            // ustar headers with owner 0/0 and no owner names; names that do
+            // not fit get a GNU long-name entry (GNU tar, bsdtar and busybox
+            // read it).
+            let mut header = tar::Header::new_ustar();
+            header.set_uid(0);
+            header.set_gid(0);
+            header.set_mtime(ARCHIVE_MTIME);
             match item {
                 Item::Dir(mode) => {
-                    name.push(b'/');
-                    tar.append(&name, EntryType::Dir, *mode, b"", b"")
+                    header.set_entry_type(tar::EntryType::Directory);
+                    header.set_mode(*mode);
+                    header.set_size(0);
+                    tar.append_data(&mut header, rel, std::io::empty())
                 }
-                Item::Link(target) => tar.append(
-                    &name,
-                    EntryType::Symlink,
-                    0o777,
-                    target.as_os_str().as_bytes(),
-                    b"",
-                ),
+                Item::Link(target) => {
+                    header.set_entry_type(tar::EntryType::Symlink);
+                    header.set_mode(0o777);
+                    header.set_size(0);
+                    tar.append_link(&mut header, rel, target)
+                }
                 Item::File { mode, new } => {
                     let data = match new {
                         Some(bytes) => bytes.to_vec(),
@@ -163,13 +168,16 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
                             data
                         }
                     };
-                    tar.append(&name, EntryType::File, *mode, b"", &data)
+                    header.set_entry_type(tar::EntryType::Regular);
+                    header.set_mode(*mode);
+                    header.set_size(data.len() as u64);
+                    tar.append_data(&mut header, rel, data.as_slice())
                 }
             }
             .map_err(io_fail)?;
             entries += 1;
         }
-        tar.finish().map_err(io_fail)?;
+        tar.into_inner().map_err(io_fail)?;
         Ok(())
     };
     let out = std::io::BufWriter::new(file);

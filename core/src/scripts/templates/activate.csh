@@ -34,7 +34,7 @@ if ($?VIRTUAL_ENV_DISABLE_PROMPT) then
 endif
 if ($_venv_prefix_prompt && $?prompt) then
     set _OLD_VIRTUAL_PROMPT="$prompt:q"
-    set prompt="(${VIRTUAL_ENV_PROMPT:q}) $prompt:q"
+__VENV_SHOW_PROMPT__
 endif
 unset _venv_prefix_prompt
 
@@ -42,4 +42,4 @@ unset _venv_prefix_prompt
 alias pydoc python -m pydoc
 
 rehash
-venv_activate_end:
+__VENV_END__

@@ -66,15 +66,12 @@ if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
         return $argv[1]
     end
 
-    # The text is fixed when the function is defined (-V), as it is for
-    # the other shells, whatever VIRTUAL_ENV_PROMPT says later.
-    set -l venv_prompt_text $VIRTUAL_ENV_PROMPT
-    function fish_prompt -V venv_prompt_text --description 'Prefix the prompt with the virtual environment'
+    function fish_prompt --description 'Prefix the prompt with the virtual environment'
         set -l saved_status $status
         # set_color on its own line: where it prints nothing (TERM=dumb) an
         # unquoted (set_color) argument would vanish and shift the others.
         set_color 4B8BBE
-        printf '(%s)' $venv_prompt_text
+__VENV_SHOW_PROMPT__
         set_color normal
         printf ' '
         if functions -q _old_fish_prompt
