@@ -74,7 +74,9 @@ pub enum VenvError {
     #[error("interrupted by {}; nothing was left behind", signal_name(*signal))]
     Interrupted { signal: i32 },
 
-    #[error("{path} is not a virtual environment ({reason}); pass the directory that holds pyvenv.cfg")]
+    #[error(
+        "{path} is not a virtual environment ({reason}); pass the directory that holds pyvenv.cfg"
+    )]
     NotAnEnvironment { path: PathBuf, reason: String },
 
     #[error("cannot {what} {env}: {reason}")]

@@ -104,6 +104,15 @@ fn describe_cache(summary: Option<venv::cache::Summary>, cleaned: bool) -> Strin
     out
 }
 
+/// A line on stdout; a closed pipe (`venv --check ... | head`) is not an
+/// error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// `--check`, `--repair [--dry-run] [--relocatable]` and `--pack`: results
 /// on stdout, notes as warnings on stderr.
 fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
@@ -137,7 +146,7 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         })?;
         let started = std::time::Instant::now();
         let packed = pack::pack(dir, &output, compression)?;
-        println!(
+        say!(
             "{}: {} entries, {:.1} MiB ({} files made relocatable) in {:.2} s",
             packed.output.display(),
             packed.entries,
@@ -145,11 +154,14 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
             packed.rewritten,
             started.elapsed().as_secs_f64()
         );
-        println!("unpack with: mkdir DIR && tar -xf {} -C DIR", packed.output.display());
+        say!(
+            "unpack with: mkdir DIR && tar -xf {} -C DIR",
+            packed.output.display()
+        );
         if !packed.needs.is_empty() {
-            println!("what does not travel in the archive (the destination must provide it):");
+            say!("what does not travel in the archive (the destination must provide it):");
             for need in &packed.needs {
-                println!("  {need}");
+                say!("  {need}");
             }
         }
         return Ok(status);
@@ -157,19 +169,27 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
     for dir in &cli.dirs {
         if cli.check {
             let verdict = relocate::check(dir)?;
-            println!("{}", verdict.line);
+            say!("{}", verdict.line);
             if !verdict.consistent {
                 status = ExitCode::FAILURE;
             }
             continue;
         }
         let env = Env::open(dir)?;
-        let mode = if cli.relocatable { Mode::Relocatable } else { Mode::Here };
+        let mode = if cli.relocatable {
+            Mode::Relocatable
+        } else {
+            Mode::Here
+        };
         let plan = relocate::plan(&env, mode)?;
         for note in &plan.notes {
             warn(&format!("{}: {note}", env.root.display()));
         }
-        let verb = if cli.dry_run { "would rewrite" } else { "rewrote" };
+        let verb = if cli.dry_run {
+            "would rewrite"
+        } else {
+            "rewrote"
+        };
         if !cli.dry_run {
             relocate::apply(&env, &plan)?;
         }
@@ -177,9 +197,11 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
             for change in &plan.changes {
                 let what = match &change.edit {
                     relocate::Edit::Write { .. } => verb.to_owned(),
-                    relocate::Edit::Relink { target } => format!("{verb} link (-> {})", target.display()),
+                    relocate::Edit::Relink { target } => {
+                        format!("{verb} link (-> {})", target.display())
+                    }
                 };
-                println!("{what} {} ({})", change.path.display(), change.reason);
+                say!("{what} {} ({})", change.path.display(), change.reason);
             }
         }
         let from = match plan.old_paths.as_slice() {
@@ -193,7 +215,7 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         } else {
             format!("{} file(s) changed", plan.changes.len())
         };
-        println!("{}: {done}{from}", env.root.display());
+        say!("{}: {done}{from}", env.root.display());
     }
     Ok(status)
 }

@@ -91,7 +91,8 @@ pub const TEMPLATES: &[Template] = &[
             Slot {
                 mark: SET_PROMPT,
                 fixed: "set -gx VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'\n",
-                relocatable: "set -gx VIRTUAL_ENV_PROMPT (string replace -r '.*/' '' -- $VIRTUAL_ENV)\n",
+                relocatable:
+                    "set -gx VIRTUAL_ENV_PROMPT (string replace -r '.*/' '' -- $VIRTUAL_ENV)\n",
             },
             Slot {
                 mark: SHOW_PROMPT,
@@ -280,12 +281,22 @@ mod tests {
         for t in TEMPLATES {
             for slot in t.slots {
                 let line = format!("{}\n", slot.mark);
-                assert_eq!(t.text.matches(&line).count(), 1, "{} {}", t.file_name, slot.mark);
+                assert_eq!(
+                    t.text.matches(&line).count(),
+                    1,
+                    "{} {}",
+                    t.file_name,
+                    slot.mark
+                );
             }
             assert!(!t.text.contains("__VENV_DIR__"), "{}", t.file_name);
             let locate = t.slots.iter().find(|s| s.mark == LOCATE).unwrap();
             assert!(locate.fixed.contains("__VENV_DIR__"), "{}", t.file_name);
-            assert!(!locate.relocatable.contains("__VENV_DIR__"), "{}", t.file_name);
+            assert!(
+                !locate.relocatable.contains("__VENV_DIR__"),
+                "{}",
+                t.file_name
+            );
         }
     }
 

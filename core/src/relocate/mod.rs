@@ -24,7 +24,7 @@ use crate::config::PyvenvCfg;
 use crate::envfs::EnvDir;
 use crate::error::VenvError;
 use crate::launcher::{self, Interp};
-use crate::scripts::{Placeholders, Template};
+use crate::scripts::{Placeholders, Template, SCRIPT_MODE, TEMPLATES};
 use crate::seed::entry::record_hash;
 use crate::seed::install::csv_field;
 use walk::{Kind, Walked};
@@ -116,7 +116,9 @@ impl Env {
         let mut site_packages = Vec::new();
         if let Ok(entries) = dir.read_dir("lib") {
             for entry in entries.flatten() {
-                let rel = Path::new("lib").join(entry.file_name()).join("site-packages");
+                let rel = Path::new("lib")
+                    .join(entry.file_name())
+                    .join("site-packages");
                 if dir.symlink_metadata(&rel).is_ok_and(|m| m.is_dir()) {
                     site_packages.push(rel);
                 }
@@ -349,6 +351,16 @@ fn plan_bin(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let exe = env.root.join(&env.bin).join("python");
+    let values = Placeholders {
+        env_dir: &env.root,
+        env_name: &env_name,
+        prompt: env.cfg.prompt.as_deref(),
+        bin_name: "bin",
+        env_exe: &exe,
+        relocatable,
+    };
+    let mut scripts_seen = Vec::new();
     for (rel, kind) in walked.in_dir(&env.bin) {
         if kind != Kind::File {
             continue;
@@ -359,20 +371,12 @@ fn plan_bin(
             .unwrap_or_default();
         let mode = walked.mode(rel);
         if let Some(template) = Template::for_file(&name) {
+            scripts_seen.push(template.file_name);
             let bytes = env.read(rel)?;
             let text = String::from_utf8_lossy(&bytes);
             if !mentions(&text, roots) {
                 continue;
             }
-            let exe = env.root.join(&env.bin).join("python");
-            let values = Placeholders {
-                env_dir: &env.root,
-                env_name: &env_name,
-                prompt: env.cfg.prompt.as_deref(),
-                bin_name: "bin",
-                env_exe: &exe,
-                relocatable,
-            };
             plan.changes.push(Change {
                 path: rel.to_path_buf(),
                 edit: Edit::Write {
@@ -396,10 +400,8 @@ fn plan_bin(
             let bytes = env.read(rel)?;
             let bin_dir = Path::new(root.as_str()).join(&env.bin);
             let in_bin = Path::new(&parsed.interpreter).parent() == Some(bin_dir.as_path());
-            let new_python = PathBuf::from(format!(
-                "{new_root}{}",
-                &parsed.interpreter[root.len()..]
-            ));
+            let new_python =
+                PathBuf::from(format!("{new_root}{}", &parsed.interpreter[root.len()..]));
             let header = if in_bin && parsed.args.is_empty() {
                 launcher::header(launcher::interp_for(&new_python, relocatable))
             } else {
@@ -445,6 +447,20 @@ fn plan_bin(
                     mode,
                 },
                 reason: "names the path".to_owned(),
+            });
+        }
+    }
+    // The shells the environment has no script for (CPython writes none
+    // for nushell) get ours, since the environment is being rewritten anyway.
+    for template in TEMPLATES {
+        if !scripts_seen.contains(&template.file_name) {
+            plan.changes.push(Change {
+                path: env.bin.join(template.file_name),
+                edit: Edit::Write {
+                    bytes: template.render(values).into_bytes(),
+                    mode: SCRIPT_MODE,
+                },
+                reason: "activation script, added".to_owned(),
             });
         }
     }
@@ -498,7 +514,8 @@ fn plan_cfg(env: &Env, roots: &[String], new_root: &str, relocatable: bool, plan
             out.push_str("relocatable = true\n");
         }
         if mentions(&out, roots) {
-            plan.notes.push("pyvenv.cfg names the environment's path".to_owned());
+            plan.notes
+                .push("pyvenv.cfg names the environment's path".to_owned());
         }
         (out != *text).then_some(out)
     } else {
@@ -562,8 +579,8 @@ fn plan_site_packages(
                 (launcher::PIP_HOOK_PTH, launcher::PIP_HOOK_PTH_TEXT),
             ] {
                 let rel = site.join(name);
-                let same = walked.kind(&rel) == Some(Kind::File)
-                    && env.read(&rel)? == text.as_bytes();
+                let same =
+                    walked.kind(&rel) == Some(Kind::File) && env.read(&rel)? == text.as_bytes();
                 if !same {
                     plan.changes.push(Change {
                         path: rel,
@@ -580,7 +597,13 @@ fn plan_site_packages(
     Ok(())
 }
 
-fn plan_links(walked: &Walked, roots: &[String], new_root: &str, relocatable: bool, plan: &mut Plan) {
+fn plan_links(
+    walked: &Walked,
+    roots: &[String],
+    new_root: &str,
+    relocatable: bool,
+    plan: &mut Plan,
+) {
     for (rel, target) in walked.links() {
         let target_s = target.to_string_lossy();
         let Some(root) = roots.iter().find(|r| within(&target_s, r.as_str())) else {
@@ -624,9 +647,7 @@ fn plan_records(env: &Env, walked: &Walked, plan: &mut Plan) -> Result<(), VenvE
         .changes
         .iter()
         .filter_map(|c| match &c.edit {
-            Edit::Write { bytes, .. } => {
-                Some((c.path.clone(), (record_hash(bytes), bytes.len())))
-            }
+            Edit::Write { bytes, .. } => Some((c.path.clone(), (record_hash(bytes), bytes.len()))),
             Edit::Relink { .. } => None,
         })
         .collect();
@@ -686,10 +707,7 @@ fn plan_records(env: &Env, walked: &Walked, plan: &mut Plan) -> Result<(), VenvE
 /// absolute under one of the env's paths).
 fn record_target(site: &Path, path: &str, own: &[String], old: &[String]) -> Option<PathBuf> {
     let joined = if path.starts_with('/') {
-        let root = own
-            .iter()
-            .chain(old)
-            .find(|r| within(path, r.as_str()))?;
+        let root = own.iter().chain(old).find(|r| within(path, r.as_str()))?;
         PathBuf::from(path[root.len()..].trim_start_matches('/'))
     } else {
         site.join(path)
@@ -757,7 +775,11 @@ pub fn check(path: &Path) -> Result<Verdict, VenvError> {
     let env = Env::open(path)?;
     let plan = plan(&env, Mode::Here)?;
     let root = env.root.display();
-    let kind = if plan.relocatable { "relocatable" } else { "consistent with its location" };
+    let kind = if plan.relocatable {
+        "relocatable"
+    } else {
+        "consistent with its location"
+    };
     if plan.is_empty() {
         return Ok(Verdict {
             consistent: true,
@@ -795,7 +817,10 @@ mod tests {
             Some("/a b")
         );
         assert_eq!(activate_dir("VIRTUAL_ENV=$(cygpath '/x')\n"), None);
-        assert_eq!(activate_dir("VIRTUAL_ENV=/a/b; x\n").as_deref(), Some("/a/b"));
+        assert_eq!(
+            activate_dir("VIRTUAL_ENV=/a/b; x\n").as_deref(),
+            Some("/a/b")
+        );
     }
 
     #[test]
@@ -810,7 +835,10 @@ mod tests {
 
     #[test]
     fn csv_rows_and_record_paths() {
-        assert_eq!(parse_csv_row(r#""a,b",sha256=x,3"#), ["a,b", "sha256=x", "3"]);
+        assert_eq!(
+            parse_csv_row(r#""a,b",sha256=x,3"#),
+            ["a,b", "sha256=x", "3"]
+        );
         assert_eq!(
             record_target(
                 Path::new("lib/python3.12/site-packages"),

@@ -93,7 +93,10 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
             },
             Kind::Symlink => Item::Link(entry.link.clone().unwrap_or_default()),
             Kind::Other => {
-                needs.push(format!("{}: not a file, directory or link; left out", rel.display()));
+                needs.push(format!(
+                    "{}: not a file, directory or link; left out",
+                    rel.display()
+                ));
                 continue;
             }
         };
@@ -118,7 +121,9 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
         ));
     }
     if env.cfg.include_system_site_packages {
-        needs.push("the base interpreter's site-packages (include-system-site-packages = true)".to_owned());
+        needs.push(
+            "the base interpreter's site-packages (include-system-site-packages = true)".to_owned(),
+        );
     }
     for (rel, item) in &items {
         if let Item::Link(target) = item {
@@ -197,7 +202,8 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     let bytes = tmp.as_file().metadata().map_err(io_fail)?.len();
     let perm = std::fs::Permissions::from_mode(0o666 & !crate::os::umask());
     std::fs::set_permissions(tmp.path(), perm).map_err(io_fail)?;
-    tmp.persist(&output).map_err(|e| fail(e.error.to_string()))?;
+    tmp.persist(&output)
+        .map_err(|e| fail(e.error.to_string()))?;
     Ok(Packed {
         output,
         entries,
@@ -214,7 +220,10 @@ use std::os::unix::fs::PermissionsExt;
 fn normalise_pyc(rel: &Path, data: &mut [u8], walked: &walk::Walked) {
     let is_pyc = rel.extension().is_some_and(|e| e == "pyc");
     let cache_dir = rel.parent();
-    if !is_pyc || data.len() < 16 || cache_dir.and_then(Path::file_name) != Some("__pycache__".as_ref()) {
+    if !is_pyc
+        || data.len() < 16
+        || cache_dir.and_then(Path::file_name) != Some("__pycache__".as_ref())
+    {
         return;
     }
     let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {

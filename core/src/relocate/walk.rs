@@ -1,8 +1,8 @@
 //! Every entry of an environment, read once without following links.
 
+use cap_std::fs::PermissionsExt;
 use std::collections::BTreeMap;
 use std::io;
-use cap_std::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use cap_fs_ext::DirExt;

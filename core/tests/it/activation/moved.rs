@@ -152,7 +152,10 @@ fn use_in(fx: &Fixture, shell: &str, env: &Path) {
     r.assert_eq("script", &format!("hello from {env_s}"));
     r.assert_eq("uninstalled", "yes");
     r.assert_eq("script_after", "gone");
-    assert!(!env.join("bin/hello-venv").exists(), "{shell}: not uninstalled");
+    assert!(
+        !env.join("bin/hello-venv").exists(),
+        "{shell}: not uninstalled"
+    );
     r.assert_unset("after_VIRTUAL_ENV");
     r.assert_same("after_PATH", "before_PATH");
 }
@@ -173,7 +176,10 @@ fn relocatable_env_works_after_mv_and_cp_in_every_shell() {
     install_wheel(&fx, &made);
     // pip wrote the launcher, and it names no path.
     let script = std::fs::read_to_string(made.join("bin/hello-venv")).unwrap();
-    assert!(script.starts_with("#!/bin/sh\n'''exec' \"$(dirname"), "{script}");
+    assert!(
+        script.starts_with("#!/bin/sh\n'''exec' \"$(dirname"),
+        "{script}"
+    );
     assert_names_none_of(&made, &[made.as_path()]);
 
     for shell in SHELLS {
@@ -225,8 +231,17 @@ fn repair_cpython_env(minor: u32) {
             let dry = venv(&[&"--repair".into(), &"--dry-run".into(), &env_os]);
             assert_ok(&dry, "venv --repair --dry-run");
             let listed = stdout(&dry);
-            for file in ["bin/activate ", "bin/activate.fish", "bin/pip ", "bin/hello-venv", "/RECORD"] {
-                assert!(listed.contains(file), "dry run does not list {file}:\n{listed}");
+            for file in [
+                "bin/activate ",
+                "bin/activate.fish",
+                "bin/pip ",
+                "bin/hello-venv",
+                "/RECORD",
+            ] {
+                assert!(
+                    listed.contains(file),
+                    "dry run does not list {file}:\n{listed}"
+                );
             }
             assert_eq!(before, contents(&env), "the dry run changed something");
         }
@@ -241,7 +256,11 @@ fn repair_cpython_env(minor: u32) {
                 .env("PIP_DISABLE_PIP_VERSION_CHECK", "1"),
             "pip check",
         );
-        assert!(stdout(&pip_check).contains("No broken requirements"), "{}", stdout(&pip_check));
+        assert!(
+            stdout(&pip_check).contains("No broken requirements"),
+            "{}",
+            stdout(&pip_check)
+        );
         use_in(&fx, shell, &env);
         assert_names_none_of(&env, &[made.as_path()]);
     }
