@@ -11,7 +11,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="${1:-$root/target/plugins/js-hook.wasm}"
+out="$(realpath -m "${1:-$root/target/plugins/js-hook.wasm}")"  # absolute: the build runs in a scratch dir
 bash "$root/tools/install-guest-toolchains.sh" js >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

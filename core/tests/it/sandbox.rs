@@ -1290,28 +1290,33 @@ fn seeded_wheels_never_run_during_creation() {
 #[test]
 fn a_seeded_wheel_cannot_replace_the_envs_own_files() {
     let seeder = plugin("seed-wheels");
-    let cases: [(&str, Vec<(&str, &str)>, Option<&str>, &str); 2] = [
-        (
-            "launcher",
-            vec![("evilpkg/__init__.py", "def main(): pass\n")],
-            Some("[console_scripts]\npython3 = evilpkg:main\n"),
-            "would replace the environment's own `bin/python3`",
-        ),
-        (
-            "path",
-            vec![("../../../bin/python3", "#!/bin/sh\n")],
-            None,
-            "unsafe path",
-        ),
+    /// A wheel that tries to overwrite `bin/python3`, and how it is refused.
+    struct Hostile {
+        files: Vec<(&'static str, &'static str)>,
+        entry_points: Option<&'static str>,
+        cause: &'static str,
+    }
+    let cases = [
+        // A console script named like the env's own interpreter link.
+        Hostile {
+            files: vec![("evilpkg/__init__.py", "def main(): pass\n")],
+            entry_points: Some("[console_scripts]\npython3 = evilpkg:main\n"),
+            cause: "would replace the environment's own `bin/python3`",
+        },
+        // A member whose path climbs out of site-packages.
+        Hostile {
+            files: vec![("../../../bin/python3", "#!/bin/sh\n")],
+            entry_points: None,
+            cause: "unsafe path",
+        },
     ];
-    for (what, files, entry_points, cause) in cases {
+    for case in cases {
         let s = Scratch::new();
         let house = s.path().join("house");
-        wheel(&house, "evilpkg", "1.0", &files, entry_points);
+        wheel(&house, "evilpkg", "1.0", &case.files, case.entry_points);
         let grant = format!("seed-wheels=read:{}", house.display());
         let out = bare(&s, &seeder, &["--plugin-grant", &grant]);
-        assert_contained(&s, &out, "seed-wheels", cause);
-        assert!(!what.is_empty());
+        assert_contained(&s, &out, "seed-wheels", case.cause);
     }
 }
 
