@@ -2,7 +2,8 @@
 # What the tests use besides the shells: Debian's Mercurial (the hg-ignore
 # plugin test runs real `hg`), python3-venv (Debian's python3 is one of the
 # interpreters the differential tests compare against) and man-db (the man
-# page test renders with `man`); and, from PyPI, maturin in
+# page test renders with `man`), GNU tar and zstd (the pack tests unpack
+# .tar.zst archives with plain `tar -xf`); and, from PyPI, maturin in
 # target/test-tools (the wheel is built with it and installed by a test).
 # Idempotent.
 set -euo pipefail
@@ -10,6 +11,8 @@ SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 missing=()
 command -v hg >/dev/null 2>&1 || missing+=(mercurial)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v tar >/dev/null 2>&1 || missing+=(tar)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi

@@ -18,6 +18,9 @@ pub struct PyvenvCfg {
     /// 3.11+: the real base executable and the command that made the env.
     pub executable: Option<PathBuf>,
     pub command: Option<String>,
+    /// `relocatable = true`: made with `--relocatable` (or packed), so
+    /// nothing in it names its own path.
+    pub relocatable: bool,
 }
 
 impl PyvenvCfg {
@@ -65,6 +68,7 @@ impl PyvenvCfg {
             prompt: get("prompt").map(|p| crate::pyrepr::unrepr_str(&p)),
             executable: get("executable").map(PathBuf::from),
             command: get("command"),
+            relocatable: get("relocatable").is_some_and(|v| v.eq_ignore_ascii_case("true")),
         })
     }
 
@@ -86,6 +90,9 @@ impl PyvenvCfg {
         if let Some(command) = &self.command {
             out.push_str(&format!("command = {command}\n"));
         }
+        if self.relocatable {
+            out.push_str("relocatable = true\n");
+        }
         out
     }
 
@@ -101,7 +108,11 @@ impl PyvenvCfg {
             version: info.version_string(),
             prompt: ctx.cfg_prompt.clone(),
             executable: newer.then(|| info.real_executable.clone()),
-            command: newer.then(|| command_line(ctx, system_site_packages)),
+            // `command` names the environment's path, which a relocatable
+            // environment must not.
+            command: (newer && !ctx.options.relocatable)
+                .then(|| command_line(ctx, system_site_packages)),
+            relocatable: ctx.options.relocatable,
         }
     }
 }
@@ -172,12 +183,14 @@ mod tests {
             prompt: Some("it's \"q\"\n".into()),
             executable: Some(PathBuf::from("/usr/bin/python3.12")),
             command: Some("venv --prompt=x /tmp/e".into()),
+            relocatable: true,
         };
         let back = PyvenvCfg::parse(&cfg.render()).unwrap();
         assert_eq!(back.home, cfg.home);
         assert!(back.include_system_site_packages);
         assert_eq!(back.prompt, cfg.prompt);
         assert_eq!(back.command, cfg.command);
+        assert!(back.relocatable);
         assert!(PyvenvCfg::parse("version = 3.8.0\n").is_err());
         assert_eq!(
             PyvenvCfg::parse_pairs(" Home = /x \n\njunk\nhome=/y\n"),

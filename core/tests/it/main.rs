@@ -18,6 +18,7 @@ mod library;
 mod platform;
 mod plugins;
 mod policy;
+mod relocate;
 mod safety;
 mod sandbox;
 mod seeding;
