@@ -3,14 +3,17 @@
 # plugin test runs real `hg`), python3-venv and pypy3 (Debian's python3 and
 # PyPy 3.9 are among the interpreters the differential tests compare
 # against; pypy3's ensurepip takes pip from python3-pip-whl) and man-db (the
-# man page test renders with `man`); from PyPI, maturin in target/test-tools
-# (the wheel is built with it and installed by a test); and the Windows and
-# macOS standard libraries for the type-check. Idempotent.
+# man page test renders with `man`), GNU tar and zstd (the pack tests unpack
+# .tar.zst archives with plain `tar -xf`); from PyPI, maturin in
+# target/test-tools (the wheel is built with it and installed by a test);
+# and the Windows and macOS standard libraries for the type-check. Idempotent.
 set -euo pipefail
 SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 missing=()
 command -v hg >/dev/null 2>&1 || missing+=(mercurial)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v tar >/dev/null 2>&1 || missing+=(tar)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi

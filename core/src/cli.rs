@@ -161,6 +161,38 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub plugin_entries: Option<f64>,
 
+    /// Make an environment that keeps working after it is moved or copied:
+    /// activation scripts and launchers (also those pip installs later) find
+    /// it from their own location. With --repair: convert an existing one.
+    #[arg(long)]
+    pub relocatable: bool,
+
+    /// Make each existing ENV_DIR (made by venv, python -m venv, virtualenv
+    /// or uv, then moved or copied) work where it is now: activation
+    /// scripts, launchers in bin and their RECORD hashes, pyvenv.cfg.
+    #[arg(long, conflicts_with_all = ["check", "pack"])]
+    pub repair: bool,
+
+    /// With --repair: list what would change, change nothing.
+    #[arg(long, requires = "repair")]
+    pub dry_run: bool,
+
+    /// Say in one line whether each ENV_DIR is consistent with its location;
+    /// exit status 0 if all are, 1 if not.
+    #[arg(long, conflicts_with_all = ["pack", "relocatable"])]
+    pub check: bool,
+
+    /// Write ENV_DIR to a deterministic archive (relocatable on the way;
+    /// the environment itself is not changed) that plain `tar -xf` unpacks
+    /// into a working environment at any path.
+    #[arg(long, conflicts_with = "relocatable")]
+    pub pack: bool,
+
+    /// With --pack: the archive, ending in .tar.zst (default) or .tar.gz
+    /// [default: ENV_NAME.tar.zst in the current directory].
+    #[arg(short = 'o', long = "output", value_name = "FILE", requires = "pack")]
+    pub output: Option<PathBuf>,
+
     /// Print the plugin policy in force, where it came from, the user config, and the
     /// limits and plugins that would apply with the other flags given; then exit.
     #[arg(long)]
@@ -259,12 +291,18 @@ impl Cli {
             scm_ignore_files,
             link_mode: self.link_mode.into(),
             seeder: self.seeder.into(),
+            relocatable: self.relocatable,
             program: Some(
                 std::env::current_exe()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| "venv".to_owned()),
             ),
         }
+    }
+
+    /// `--repair`, `--check` or `--pack`: work on existing environments.
+    pub fn existing_env_command(&self) -> bool {
+        self.repair || self.check || self.pack
     }
 
     pub fn cache(&self) -> Cache {

@@ -20,6 +20,9 @@ pub struct PyvenvCfg {
     pub command: Option<String>,
     /// Keys an implementation adds (GraalPy's `venvlauncher_command`).
     pub extra: Vec<(String, String)>,
+    /// `relocatable = true`: made with `--relocatable` (or packed), so
+    /// nothing in it names its own path.
+    pub relocatable: bool,
 }
 
 impl PyvenvCfg {
@@ -68,6 +71,7 @@ impl PyvenvCfg {
             executable: get("executable").map(PathBuf::from),
             command: get("command"),
             extra: Vec::new(),
+            relocatable: get("relocatable").is_some_and(|v| v.eq_ignore_ascii_case("true")),
         })
     }
 
@@ -92,6 +96,9 @@ impl PyvenvCfg {
         for (key, value) in &self.extra {
             out.push_str(&format!("{key} = {value}\n"));
         }
+        if self.relocatable {
+            out.push_str("relocatable = true\n");
+        }
         out
     }
 
@@ -107,8 +114,12 @@ impl PyvenvCfg {
             version: info.version_string(),
             prompt: ctx.cfg_prompt.clone(),
             executable: newer.then(|| info.real_executable.clone()),
-            command: newer.then(|| command_line(ctx, system_site_packages)),
             extra: ctx.plan.cfg_extra.clone(),
+            // `command` names the environment's path, which a relocatable
+            // environment must not.
+            command: (newer && !ctx.options.relocatable)
+                .then(|| command_line(ctx, system_site_packages)),
+            relocatable: ctx.options.relocatable,
         }
     }
 }
@@ -185,12 +196,14 @@ mod tests {
             executable: Some(PathBuf::from("/usr/bin/python3.12")),
             command: Some("venv --prompt=x /tmp/e".into()),
             extra: Vec::new(),
+            relocatable: true,
         };
         let back = PyvenvCfg::parse(&cfg.render()).unwrap();
         assert_eq!(back.home, cfg.home);
         assert!(back.include_system_site_packages);
         assert_eq!(back.prompt, cfg.prompt);
         assert_eq!(back.command, cfg.command);
+        assert!(back.relocatable);
         assert!(PyvenvCfg::parse("version = 3.8.0\n").is_err());
         assert_eq!(
             PyvenvCfg::parse_pairs(" Home = /x \n\njunk\nhome=/y\n"),

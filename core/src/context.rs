@@ -40,6 +40,10 @@ pub struct Options {
     /// The program `command =` in pyvenv.cfg names (3.11+): the `venv`
     /// binary passes itself; a library caller names what recreates its envs.
     pub program: Option<String>,
+    /// `--relocatable`: activation scripts and launchers find the
+    /// environment from their own location, so it keeps working after a
+    /// move or copy; pyvenv.cfg says `relocatable = true`.
+    pub relocatable: bool,
 }
 
 impl Options {

@@ -142,6 +142,25 @@ impl EnvDir {
         Ok(())
     }
 
+    /// Replaces whatever file or link is at `rel` with the symlink `rel ->
+    /// target`, atomically (a temporary link renamed over it).
+    pub fn replace_symlink(&self, target: &Path, rel: &Path) -> anyhow::Result<()> {
+        if self.entry(rel)? == EntryKind::Dir {
+            anyhow::bail!("{} is a directory", self.display_root.join(rel).display());
+        }
+        let name = rel
+            .file_name()
+            .ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
+        let tmp = rel.with_file_name(format!(".{}.venv-tmp", name.to_string_lossy()));
+        let _ = self.dir.remove_file(&tmp);
+        crate::os::symlink_in(&self.dir, target, &tmp)?;
+        if let Err(e) = self.dir.rename(&tmp, &self.dir, rel) {
+            let _ = self.dir.remove_file(&tmp);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
     pub fn read_link(&self, rel: &Path) -> io::Result<std::path::PathBuf> {
         self.dir.read_link_contents(rel)
     }

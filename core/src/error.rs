@@ -89,6 +89,21 @@ pub enum VenvError {
     #[error("interrupted by {}; nothing was left behind", signal_name(*signal))]
     Interrupted { signal: i32 },
 
+    #[error(
+        "{path} is not a virtual environment ({reason}); pass the directory that holds pyvenv.cfg"
+    )]
+    NotAnEnvironment { path: PathBuf, reason: String },
+
+    #[error("cannot {what} {env}: {reason}")]
+    Relocate {
+        what: &'static str,
+        env: PathBuf,
+        reason: String,
+    },
+
+    #[error("cannot write the archive {path}: {reason}; choose a writable path ending in .tar.zst or .tar.gz")]
+    Pack { path: PathBuf, reason: String },
+
     #[error("step `{step}` failed for {env}: {message}")]
     Step {
         step: &'static str,

@@ -20,9 +20,11 @@ pub mod interrupt;
 pub mod plan;
 pub mod plugin;
 pub mod policy;
+pub mod relocate;
 pub mod report;
 pub mod steps;
 
+pub mod launcher;
 pub(crate) mod os;
 pub(crate) mod paths;
 pub(crate) mod pyrepr;

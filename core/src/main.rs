@@ -24,8 +24,13 @@ fn main() -> ExitCode {
     if let Err(e) = venv::interrupt::install() {
         eprintln!("venv: warning: cannot handle signals ({e}); an interrupted creation may leave a staging directory");
     }
-    match run(&cli, look) {
-        Ok(()) => ExitCode::SUCCESS,
+    let result = if cli.existing_env_command() {
+        existing_envs(&cli, look)
+    } else {
+        run(&cli, look).map(|()| ExitCode::SUCCESS)
+    };
+    match result {
+        Ok(code) => code,
         Err(err) => {
             eprintln!("{}", look.error_line(&err.to_string()));
             match err {
@@ -97,6 +102,122 @@ fn describe_cache(summary: Option<venv::cache::Summary>, cleaned: bool) -> Strin
     }
     out.push_str(&format!("  total: {}\n", size(summary.total())));
     out
+}
+
+/// A line on stdout; a closed pipe (`venv --check ... | head`) is not an
+/// error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `--check`, `--repair [--dry-run] [--relocatable]` and `--pack`: results
+/// on stdout, notes as warnings on stderr.
+fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
+    use venv::relocate::{self, pack, Env, Mode};
+    let mut status = ExitCode::SUCCESS;
+    let warn = |text: &str| {
+        if !look.quiet {
+            eprintln!("{}", look.warning_line(text));
+        }
+    };
+    if cli.pack {
+        let [dir] = cli.dirs.as_slice() else {
+            return Err(VenvError::InvalidFlag {
+                flag: "--pack",
+                value: format!("{} directories", cli.dirs.len()),
+                expected: "one ENV_DIR (and -o FILE)",
+            });
+        };
+        let output = cli.output.clone().unwrap_or_else(|| {
+            let name = std::path::absolute(dir)
+                .unwrap_or_else(|_| dir.clone())
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "env".to_owned());
+            std::path::PathBuf::from(format!("{name}.tar.zst"))
+        });
+        let compression = pack::Compression::from_path(&output).ok_or(VenvError::InvalidFlag {
+            flag: "--output",
+            value: output.display().to_string(),
+            expected: "a file name ending in .tar.zst or .tar.gz",
+        })?;
+        let started = std::time::Instant::now();
+        let packed = pack::pack(dir, &output, compression)?;
+        say!(
+            "{}: {} entries, {:.1} MiB ({} files made relocatable) in {:.2} s",
+            packed.output.display(),
+            packed.entries,
+            packed.bytes as f64 / (1 << 20) as f64,
+            packed.rewritten,
+            started.elapsed().as_secs_f64()
+        );
+        say!(
+            "unpack with: mkdir DIR && tar -xf {} -C DIR",
+            packed.output.display()
+        );
+        if !packed.needs.is_empty() {
+            say!("what does not travel in the archive (the destination must provide it):");
+            for need in &packed.needs {
+                say!("  {need}");
+            }
+        }
+        return Ok(status);
+    }
+    for dir in &cli.dirs {
+        if cli.check {
+            let verdict = relocate::check(dir)?;
+            say!("{}", verdict.line);
+            if !verdict.consistent {
+                status = ExitCode::FAILURE;
+            }
+            continue;
+        }
+        let env = Env::open(dir)?;
+        let mode = if cli.relocatable {
+            Mode::Relocatable
+        } else {
+            Mode::Here
+        };
+        let plan = relocate::plan(&env, mode)?;
+        for note in &plan.notes {
+            warn(&format!("{}: {note}", env.root.display()));
+        }
+        let verb = if cli.dry_run {
+            "would rewrite"
+        } else {
+            "rewrote"
+        };
+        if !cli.dry_run {
+            relocate::apply(&env, &plan)?;
+        }
+        if cli.dry_run || look.verbose {
+            for change in &plan.changes {
+                let what = match &change.edit {
+                    relocate::Edit::Write { .. } => verb.to_owned(),
+                    relocate::Edit::Relink { target } => {
+                        format!("{verb} link (-> {})", target.display())
+                    }
+                };
+                say!("{what} {} ({})", change.path.display(), change.reason);
+            }
+        }
+        let from = match plan.old_paths.as_slice() {
+            [] => String::new(),
+            paths => format!(" (it named {})", paths.join(", ")),
+        };
+        let done = if plan.is_empty() {
+            "nothing to change".to_owned()
+        } else if cli.dry_run {
+            format!("{} file(s) would change", plan.changes.len())
+        } else {
+            format!("{} file(s) changed", plan.changes.len())
+        };
+        say!("{}: {done}{from}", env.root.display());
+    }
+    Ok(status)
 }
 
 fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {

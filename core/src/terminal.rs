@@ -65,7 +65,7 @@ impl Look {
         line
     }
 
-    fn warning_line(&self, message: &str) -> String {
+    pub fn warning_line(&self, message: &str) -> String {
         format!("venv: {} {message}", self.paint("1;33", "warning:"))
     }
 }

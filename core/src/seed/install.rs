@@ -11,6 +11,7 @@ use cap_std::fs::Dir;
 
 use super::entry::{record_hash, SeedEntry};
 use crate::context::{Context, LinkMode};
+use crate::launcher::{self, Interp};
 use crate::report::{Event, PlaceMethod as Method};
 
 /// Places the cached `entries` into the env's site-packages by the link mode
@@ -244,32 +245,6 @@ fn finish(to: &std::fs::File, meta: &std::fs::Metadata) -> io::Result<()> {
     to.set_times(std::fs::FileTimes::new().set_modified(meta.modified()?))
 }
 
-/// pip's launcher for a console script: the shebang names this env's
-/// interpreter (through /bin/sh when the path has a space or is too long for
-/// the kernel's shebang limit), then the import and call of the entry point.
-pub fn script_text(python: &Path, spec: &str) -> String {
-    let exe = python.to_string_lossy();
-    let shebang = if !exe.contains(' ') && exe.len() + 3 <= 127 {
-        format!("#!{exe}\n")
-    } else {
-        let quoted = if exe.contains(' ') {
-            format!("\"{exe}\"")
-        } else {
-            exe.to_string()
-        };
-        format!("#!/bin/sh\n'''exec' {quoted} \"$0\" \"$@\"\n' '''\n")
-    };
-    let (module, func) = spec
-        .split_once(':')
-        .map(|(m, f)| (m.trim(), f.trim()))
-        .unwrap_or((spec, "main"));
-    let import_name = func.split('.').next().unwrap_or(func);
-    format!(
-        "{shebang}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {import_name}\n\
-         if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit({func}())\n"
-    )
-}
-
 fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<()> {
     let meta = &entry.meta;
     // pip's scripts are created with the default mode plus r-x for everyone.
@@ -277,7 +252,7 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
     let bin_from_site = relative_path(&ctx.lib_path, &ctx.bin_path);
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, spec) in &meta.scripts {
-        let text = script_text(&ctx.env_exec_cmd, spec);
+        let text = launcher::script_text(launcher_interp(ctx), spec);
         ctx.fs.write_file(
             &ctx.layout.bin.join(name),
             text.as_bytes(),
@@ -306,8 +281,14 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
     ctx.fs.write_file(&rel, text.as_bytes(), None)
 }
 
+/// What this env's launchers run: its interpreter by path, or, in a
+/// relocatable env, the one beside the launcher.
+pub fn launcher_interp(ctx: &Context) -> Interp<'_> {
+    launcher::interp_for(&ctx.env_exec_cmd, ctx.options.relocatable)
+}
+
 /// Python's csv quoting for a field: quote when it holds a comma, quote or newline.
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

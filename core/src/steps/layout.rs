@@ -28,7 +28,21 @@ pub fn ensure_directories(ctx: &Context) -> anyhow::Result<()> {
         }
         ctx.fs.ensure_dir(Path::new(dir))?;
     }
+    if ctx.options.relocatable {
+        write_pip_hook(ctx)?;
+    }
     Ok(())
+}
+
+/// A relocatable env gets the hook that makes pip write relocatable
+/// launchers, before anything installs pip (ensurepip runs pip too).
+fn write_pip_hook(ctx: &Context) -> anyhow::Result<()> {
+    use crate::launcher::{PIP_HOOK_MODULE, PIP_HOOK_PTH, PIP_HOOK_PTH_TEXT, PIP_HOOK_TEXT};
+    let site = &ctx.layout.site_packages;
+    ctx.fs
+        .write_file(&site.join(PIP_HOOK_MODULE), PIP_HOOK_TEXT.as_bytes(), None)?;
+    ctx.fs
+        .write_file(&site.join(PIP_HOOK_PTH), PIP_HOOK_PTH_TEXT.as_bytes(), None)
 }
 
 /// `.gitignore` that makes git ignore the whole environment (CPython 3.13).

@@ -19,6 +19,7 @@ mod plans;
 mod platform;
 mod plugins;
 mod policy;
+mod relocate;
 mod safety;
 mod sandbox;
 mod seeding;

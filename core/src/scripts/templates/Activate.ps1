@@ -93,9 +93,9 @@ function Get-VenvConfigValue([string] $Dir, [string] $Key) {
 }
 
 if (-not $VenvDir) {
-    $VenvDir = '__VENV_DIR__'
+__VENV_LOCATE__
     if (-not $Prompt) {
-        $Prompt = '__VENV_PROMPT__'
+__VENV_SET_PROMPT__
     }
 }
 elseif (-not $Prompt) {

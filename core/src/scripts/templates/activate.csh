@@ -12,12 +12,12 @@ alias deactivate 'if ($?_OLD_VIRTUAL_PATH) eval setenv PATH \"\$_OLD_VIRTUAL_PAT
 # Leave whichever environment is active, keeping the alias just defined.
 deactivate nondestructive
 
-setenv VIRTUAL_ENV '__VENV_DIR__'
+__VENV_LOCATE__
 
 set _OLD_VIRTUAL_PATH="$PATH:q"
 setenv PATH "${VIRTUAL_ENV:q}/"'__VENV_BIN_NAME__'":${PATH:q}"
 
-setenv VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'
+__VENV_SET_PROMPT__
 
 # A PYTHONHOME pointing elsewhere would make the environment's interpreter
 # load another installation's standard library.
@@ -34,7 +34,7 @@ if ($?VIRTUAL_ENV_DISABLE_PROMPT) then
 endif
 if ($_venv_prefix_prompt && $?prompt) then
     set _OLD_VIRTUAL_PROMPT="$prompt:q"
-    set prompt="("'__VENV_PROMPT__'") $prompt:q"
+__VENV_SHOW_PROMPT__
 endif
 unset _venv_prefix_prompt
 
@@ -42,3 +42,4 @@ unset _venv_prefix_prompt
 alias pydoc python -m pydoc
 
 rehash
+__VENV_END__

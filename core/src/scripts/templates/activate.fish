@@ -39,12 +39,12 @@ end
 # Leave whichever environment is active, keeping the function just defined.
 deactivate nondestructive
 
-set -gx VIRTUAL_ENV '__VENV_DIR__'
+__VENV_LOCATE__
 
 set -g _OLD_VIRTUAL_PATH $PATH
 set -gx PATH "$VIRTUAL_ENV/"'__VENV_BIN_NAME__' $PATH
 
-set -gx VIRTUAL_ENV_PROMPT '__VENV_PROMPT__'
+__VENV_SET_PROMPT__
 
 # A PYTHONHOME pointing elsewhere would make the environment's interpreter
 # load another installation's standard library.
@@ -71,7 +71,7 @@ if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
         # set_color on its own line: where it prints nothing (TERM=dumb) an
         # unquoted (set_color) argument would vanish and shift the others.
         set_color 4B8BBE
-        printf '(%s)' '__VENV_PROMPT__'
+__VENV_SHOW_PROMPT__
         set_color normal
         printf ' '
         if functions -q _old_fish_prompt

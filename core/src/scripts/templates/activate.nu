@@ -19,9 +19,9 @@ export-env {
         }
     }
 
-    let venv_dir = "__VENV_DIR__"
+__VENV_LOCATE__
     let bin_dir = ($venv_dir | path join "__VENV_BIN_NAME__")
-    let prompt_text = "__VENV_PROMPT__"
+__VENV_SET_PROMPT__
 
     # Windows spells it Path; keep whichever spelling the environment uses.
     let path_key = ($env | columns | where {|k| $k =~ "(?i)^path$" } | append "PATH" | first)

@@ -329,6 +329,21 @@ pub fn write_wheel(dir: &Path, body: &str) -> PathBuf {
     )
 }
 
+/// `hello_venv-1.0` with a console script `hello-venv` that prints
+/// `hello from <sys.prefix>`.
+pub fn write_script_wheel(dir: &Path) -> PathBuf {
+    wheel(
+        dir,
+        "hello_venv",
+        "1.0",
+        &[(
+            "hello_venv/__init__.py",
+            "import sys\n\ndef main():\n    print('hello from ' + sys.prefix)\n",
+        )],
+        Some("[console_scripts]\nhello-venv = hello_venv:main\n"),
+    )
+}
+
 /// Writes the pure-Python wheel `<dist>-<version>-py3-none-any.whl` into
 /// `dir` with `files` (archive name, text), its METADATA, WHEEL, RECORD and,
 /// when given, `entry_points.txt`.
