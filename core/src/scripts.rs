@@ -302,7 +302,9 @@ mod tests {
 
     #[test]
     fn every_slot_is_in_its_template_once() {
-        for t in TEMPLATES {
+        // The batch scripts have no relocatable form (Windows environments
+        // are planned here, not run).
+        for t in TEMPLATES.iter().filter(|t| t.shell != Shell::Batch) {
             for slot in t.slots {
                 let line = format!("{}\n", slot.mark);
                 assert_eq!(
@@ -334,7 +336,7 @@ mod tests {
             env_exe: Path::new("/some/where/env/bin/python3"),
             relocatable: true,
         };
-        for t in TEMPLATES {
+        for t in TEMPLATES.iter().filter(|t| t.shell != Shell::Batch) {
             let text = t.render(values);
             assert!(!text.contains("/some/where"), "{}", t.file_name);
             assert!(!text.contains("__VENV_"), "{}", t.file_name);
