@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # What the tests use besides the shells: Debian's Mercurial (the hg-ignore
-# plugin test runs real `hg`), python3-venv (Debian's python3 is one of the
-# interpreters the differential tests compare against) and man-db (the man
-# page test renders with `man`), GNU tar and zstd (the pack tests unpack
-# .tar.zst archives with plain `tar -xf`); and, from PyPI, maturin in
-# target/test-tools (the wheel is built with it and installed by a test).
-# Idempotent.
+# plugin test runs real `hg`), python3-venv and pypy3 (Debian's python3 and
+# PyPy 3.9 are among the interpreters the differential tests compare
+# against; pypy3's ensurepip takes pip from python3-pip-whl) and man-db (the
+# man page test renders with `man`), GNU tar and zstd (the pack tests unpack
+# .tar.zst archives with plain `tar -xf`); from PyPI, maturin in
+# target/test-tools (the wheel is built with it and installed by a test);
+# and the Windows and macOS standard libraries for the type-check. Idempotent.
 set -euo pipefail
 SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 missing=()
@@ -17,6 +18,8 @@ if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' >/dev/nul
     missing+=(python3-venv)
 fi
 [ -x /usr/bin/python3 ] || missing+=(python3 python3-venv)
+[ -x /usr/bin/pypy3 ] || missing+=(pypy3)
+ls /usr/share/python-wheels/pip-*.whl >/dev/null 2>&1 || missing+=(python3-pip-whl python3-setuptools-whl)
 if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" \
@@ -30,3 +33,15 @@ if [ ! -x "$tools/bin/maturin" ]; then
     /usr/bin/python3 -m venv "$tools"
     "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
 fi
+
+# The Windows and macOS code must type-check (core/tests/it/targets.rs): the
+# targets' standard libraries from rustup, or, where rustup cannot download
+# them, Debian's rustc-web with its std source (the test then builds std).
+for target in x86_64-pc-windows-gnu x86_64-pc-windows-msvc aarch64-apple-darwin; do
+    rustup target list --installed 2>/dev/null | grep -qx "$target" && continue
+    rustup target add "$target" >/dev/null 2>&1 && continue
+    if ! [ -x /usr/bin/cargo ] || ! [ -d /usr/lib/rustlib/src ]; then
+        "${SUDO[@]}" apt-get update -q
+        "${SUDO[@]}" apt-get install -y --no-install-recommends rustc-web cargo-web rust-web-src
+    fi
+done

@@ -19,7 +19,6 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -69,7 +68,7 @@ struct State {
     private: Option<tempfile::TempDir>,
     /// A shared lock on `<root>/.lock`, held while this process uses the
     /// cache, so that [`Cache::clean`] waits for it.
-    lock: Option<std::os::fd::OwnedFd>,
+    lock: Option<crate::os::Lock>,
 }
 
 /// The signature of a cache directory tag (https://bford.info/cachedir/):
@@ -202,7 +201,7 @@ impl Cache {
         if !tag.exists() {
             let _ = write_atomically(&tag, CACHEDIR_TAG.as_bytes());
         }
-        if let Some(fd) = lock_file(root, rustix::fs::FlockOperation::LockShared) {
+        if let Some(fd) = crate::os::lock_file(&root.join(".lock"), false) {
             self.lock().lock = Some(fd);
         }
     }
@@ -232,7 +231,7 @@ impl Cache {
             return Ok(self.summary());
         }
         let before = self.summary();
-        let _exclusive = lock_file(&root, rustix::fs::FlockOperation::LockExclusive)
+        let _exclusive = crate::os::lock_file(&root.join(".lock"), true)
             .ok_or_else(|| std::io::Error::other(format!("cannot lock {}", root.display())))?;
         let parent = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())?;
         for kind in KINDS {
@@ -248,20 +247,6 @@ impl Cache {
     }
 }
 
-/// A lock of kind `op` on `<root>/.lock` (blocking), held until the
-/// descriptor is dropped.
-fn lock_file(root: &Path, op: rustix::fs::FlockOperation) -> Option<std::os::fd::OwnedFd> {
-    use rustix::fs::{Mode, OFlags};
-    let fd = rustix::fs::open(
-        root.join(".lock"),
-        OFlags::RDONLY | OFlags::CREATE | OFlags::CLOEXEC,
-        Mode::from_raw_mode(0o600),
-    )
-    .ok()?;
-    rustix::fs::flock(&fd, op).ok()?;
-    Some(fd)
-}
-
 /// Files and bytes under `dir` (each inode once; links not followed).
 fn usage(dir: &Path) -> Usage {
     let mut seen = std::collections::HashSet::new();
@@ -275,7 +260,7 @@ fn usage(dir: &Path) -> Usage {
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(entry.path());
-            } else if seen.insert((meta.dev(), meta.ino())) {
+            } else if crate::os::inode(&meta).is_none_or(|id| seen.insert(id)) {
                 total.files += 1;
                 total.bytes += meta.len();
             }
@@ -288,12 +273,12 @@ fn usage(dir: &Path) -> Usage {
 fn trusted_kind_dir(root: &Path, kind: Kind) -> Result<PathBuf, String> {
     create_private_dir(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let sticky = meta.mode() & 0o1000 != 0;
+    let sticky = crate::os::is_sticky(&meta);
     if !(is_private(&meta) || sticky) {
         return Err(untrusted_reason(root, &meta));
     }
     let dir = root.join(kind.dir_name());
-    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+    match crate::os::create_private_dir(&dir, false) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
@@ -309,20 +294,12 @@ fn trusted_kind_dir(root: &Path, kind: Kind) -> Result<PathBuf, String> {
 }
 
 fn untrusted_reason(path: &Path, meta: &std::fs::Metadata) -> String {
-    if meta.uid() != rustix::process::geteuid().as_raw() {
-        format!("{} is owned by uid {}", path.display(), meta.uid())
-    } else {
-        format!(
-            "{} is writable by others (mode {:o})",
-            path.display(),
-            meta.mode() & 0o7777
-        )
-    }
+    crate::os::not_private_reason(path, meta)
 }
 
 /// Owned by this user and writable by no one else.
 fn is_private(meta: &std::fs::Metadata) -> bool {
-    meta.uid() == rustix::process::geteuid().as_raw() && meta.mode() & 0o022 == 0
+    crate::os::is_private(meta)
 }
 
 /// True when `rel` (inside `kind_dir`, itself already checked) and every
@@ -362,28 +339,19 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// `mkdir -p` with mode 0700 for the directories it creates: the cache is per user.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    crate::os::create_private_dir(dir, true)
 }
 
 /// Makes an existing directory private (0700), for entries renamed into place.
 pub fn make_private(dir: &Path) -> io::Result<()> {
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    crate::os::set_path_mode(dir, 0o700)
 }
 
 /// The numbers that change when a file is replaced or modified: device,
 /// inode, size and modification time. Cache keys mix these in so that an
 /// upgraded interpreter or wheel misses.
 pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
-    [
-        meta.dev(),
-        meta.ino(),
-        meta.size(),
-        meta.mtime() as u64,
-        meta.mtime_nsec() as u64,
-    ]
+    crate::os::file_identity(meta)
 }
 
 fn default_dir() -> Option<PathBuf> {

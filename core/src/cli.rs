@@ -89,6 +89,10 @@ pub struct Cli {
     #[arg(long, overrides_with = "symlinks")]
     pub copies: bool,
 
+    /// Give the interpreter only ASCII names (no `𝜋thon` for Python 3.14).
+    #[arg(long)]
+    pub ascii_only: bool,
+
     /// Delete the contents of the environment directory if it already exists, before environment creation.
     #[arg(long)]
     pub clear: bool,
@@ -273,7 +277,13 @@ impl Cli {
         Options {
             system_site_packages: self.system_site_packages,
             clear: self.clear,
-            symlinks: !self.copies,
+            // CPython's default: links on POSIX, copies on Windows.
+            symlinks: if cfg!(windows) {
+                self.symlinks
+            } else {
+                !self.copies
+            },
+            ascii_only: self.ascii_only,
             upgrade: self.upgrade,
             with_pip: !self.without_pip,
             prompt: Prompt::from_arg(self.prompt.as_deref()),

@@ -18,6 +18,8 @@ pub struct PyvenvCfg {
     /// 3.11+: the real base executable and the command that made the env.
     pub executable: Option<PathBuf>,
     pub command: Option<String>,
+    /// Keys an implementation adds (GraalPy's `venvlauncher_command`).
+    pub extra: Vec<(String, String)>,
     /// `relocatable = true`: made with `--relocatable` (or packed), so
     /// nothing in it names its own path.
     pub relocatable: bool,
@@ -68,6 +70,7 @@ impl PyvenvCfg {
             prompt: get("prompt").map(|p| crate::pyrepr::unrepr_str(&p)),
             executable: get("executable").map(PathBuf::from),
             command: get("command"),
+            extra: Vec::new(),
             relocatable: get("relocatable").is_some_and(|v| v.eq_ignore_ascii_case("true")),
         })
     }
@@ -90,6 +93,9 @@ impl PyvenvCfg {
         if let Some(command) = &self.command {
             out.push_str(&format!("command = {command}\n"));
         }
+        for (key, value) in &self.extra {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
         if self.relocatable {
             out.push_str("relocatable = true\n");
         }
@@ -108,6 +114,7 @@ impl PyvenvCfg {
             version: info.version_string(),
             prompt: ctx.cfg_prompt.clone(),
             executable: newer.then(|| info.real_executable.clone()),
+            extra: ctx.plan.cfg_extra.clone(),
             // `command` names the environment's path, which a relocatable
             // environment must not.
             command: (newer && !ctx.options.relocatable)
@@ -134,7 +141,12 @@ fn command_line(ctx: &Context, system_site_packages: bool) -> String {
         "--python".to_owned(),
         info.executable.display().to_string(),
     ];
-    if !opts.symlinks {
+    // Each platform names the flag that departs from its default.
+    let nt = info.is_windows();
+    if nt && opts.symlinks {
+        args.push("--symlinks".into());
+    }
+    if !nt && !opts.symlinks {
         args.push("--copies".into());
     }
     if !opts.with_pip {
@@ -183,6 +195,7 @@ mod tests {
             prompt: Some("it's \"q\"\n".into()),
             executable: Some(PathBuf::from("/usr/bin/python3.12")),
             command: Some("venv --prompt=x /tmp/e".into()),
+            extra: Vec::new(),
             relocatable: true,
         };
         let back = PyvenvCfg::parse(&cfg.render()).unwrap();

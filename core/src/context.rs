@@ -13,6 +13,7 @@ use crate::cache::Cache;
 use crate::envfs::EnvDir;
 use crate::error::VenvError;
 use crate::interpreter::{Interpreter, InterpreterInfo};
+use crate::plan::{Plan, PlanOptions};
 use crate::report::{Event, SharedReporter};
 use crate::staging::Staging;
 
@@ -34,6 +35,8 @@ pub struct Options {
     pub link_mode: LinkMode,
     /// Which route installs pip.
     pub seeder: Seeder,
+    /// `--ascii-only`: no `𝜋thon` name for Python 3.14.
+    pub ascii_only: bool,
     /// The program `command =` in pyvenv.cfg names (3.11+): the `venv`
     /// binary passes itself; a library caller names what recreates its envs.
     pub program: Option<String>,
@@ -44,9 +47,17 @@ pub struct Options {
 }
 
 impl Options {
+    /// What of these options shapes the tree.
+    pub fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            symlinks: self.symlinks,
+            ascii_only: self.ascii_only,
+        }
+    }
+
     pub fn cli_defaults() -> Options {
         Options {
-            symlinks: true,
+            symlinks: !cfg!(windows),
             with_pip: true,
             ..Options::default()
         }
@@ -172,6 +183,8 @@ pub struct Context {
     pub scm_ignore_files: Vec<String>,
     /// The same places, relative to the environment directory.
     pub layout: Layout,
+    /// The tree the base's own venv would make (see [`crate::plan`]).
+    pub plan: Plan,
     pub options: Options,
     pub interpreter: Interpreter,
     pub cache: Cache,
@@ -199,19 +212,16 @@ impl Context {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let cfg_prompt = options.prompt.resolve(info);
-        let executable = info.base_executable.clone();
-        let abs_exe = crate::paths::absolute(&executable);
-        let python_dir = abs_exe.parent().map(Path::to_path_buf).unwrap_or_default();
-        let python_exe = abs_exe
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let plan = crate::plan::plan(info, options.plan_options());
+        let executable = plan.executable.clone();
+        let python_dir = plan.python_dir.clone();
+        let python_exe = plan.python_exe.clone();
         let layout = Layout {
-            bin: PathBuf::from(&info.scheme.scripts),
-            include: PathBuf::from(&info.scheme.include),
-            site_packages: PathBuf::from(&info.scheme.purelib),
+            bin: PathBuf::from(&plan.bin),
+            include: PathBuf::from(&plan.include),
+            site_packages: PathBuf::from(&plan.purelib),
             cfg: PathBuf::from("pyvenv.cfg"),
-            env_exe: Path::new(&info.scheme.scripts).join(&python_exe),
+            env_exe: Path::new(&plan.bin).join(&python_exe),
         };
         let fresh = staging.is_fresh();
         Context {
@@ -224,7 +234,8 @@ impl Context {
             python_exe,
             inc_path: env_dir.join(&layout.include),
             lib_path: env_dir.join(&layout.site_packages),
-            bin_name: info.scheme.scripts.clone(),
+            bin_name: plan.bin.clone(),
+            plan,
             env_exec_cmd: env_dir.join(&layout.env_exe),
             env_exe: env_dir.join(&layout.env_exe),
             bin_path: env_dir.join(&layout.bin),

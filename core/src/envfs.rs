@@ -9,7 +9,6 @@ use std::path::Path;
 
 use cap_fs_ext::DirExt;
 use cap_std::fs::Dir;
-use std::os::unix::fs::PermissionsExt;
 
 use crate::error::VenvError;
 
@@ -91,7 +90,7 @@ impl EnvDir {
         self.replace_with(rel, |file| {
             file.write_all(bytes)?;
             if let Some(mode) = mode {
-                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                crate::os::set_mode(file, mode)?;
             }
             Ok(())
         })
@@ -103,7 +102,7 @@ impl EnvDir {
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", src.display()))?;
         self.replace_with(rel, |file| {
             io::copy(&mut from, file)?;
-            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            crate::os::set_mode(file, mode)?;
             Ok(())
         })
     }
@@ -139,7 +138,7 @@ impl EnvDir {
 
     /// Creates the symlink `rel -> target` (target may be absolute; it is never followed).
     pub fn symlink(&self, target: &Path, rel: &Path) -> anyhow::Result<()> {
-        self.dir.symlink_contents(target, rel)?;
+        crate::os::symlink_in(&self.dir, target, rel)?;
         Ok(())
     }
 
@@ -154,7 +153,7 @@ impl EnvDir {
             .ok_or_else(|| anyhow::anyhow!("no file name in {}", rel.display()))?;
         let tmp = rel.with_file_name(format!(".{}.venv-tmp", name.to_string_lossy()));
         let _ = self.dir.remove_file(&tmp);
-        self.dir.symlink_contents(target, &tmp)?;
+        crate::os::symlink_in(&self.dir, target, &tmp)?;
         if let Err(e) = self.dir.rename(&tmp, &self.dir, rel) {
             let _ = self.dir.remove_file(&tmp);
             return Err(e.into());

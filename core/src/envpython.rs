@@ -71,7 +71,6 @@ fn env_path(bin: &Path, pass: &PassEnv) -> OsString {
 /// environment activated: a path (with a `/`, relative to the env dir) as
 /// it is; a bare name in `bin`, then in the PATH [`env_path`] gives.
 pub fn find_program(argv0: &str, env_dir: &Path, bin: &Path, pass: &PassEnv) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
     if argv0.is_empty() {
         return None;
     }
@@ -80,9 +79,7 @@ pub fn find_program(argv0: &str, env_dir: &Path, bin: &Path, pass: &PassEnv) -> 
     }
     std::env::split_paths(&env_path(bin, pass))
         .map(|d| d.join(argv0))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| crate::os::is_executable(&m)))
 }
 
 /// Runs `exe args...` for the environment at `env_dir`. Each output line
@@ -128,6 +125,8 @@ pub fn run_with(
         .env("VIRTUAL_ENV", env_dir)
         .env_remove("PYTHONHOME")
         .env_remove("PYTHONPATH")
+        // macOS framework builds: the env's python must not take another's name.
+        .env_remove("__PYVENV_LAUNCHER__")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+/// The interpreters whose own `venv` is reproduced (one line, for messages).
+pub const SUPPORTED: &str = "CPython 3.8+, PyPy 3.8+ and GraalPy (Linux, macOS, Windows)";
+
 /// Everything that can stop an environment from being created.
 #[derive(Debug, thiserror::Error)]
 pub enum VenvError {
@@ -14,16 +17,28 @@ pub enum VenvError {
     )]
     NotAPython { path: PathBuf, reason: String },
 
-    #[error("`{path}` is Python {version}; venv needs CPython 3.8 or newer: pass one with -p (e.g. -p 3.12)")]
+    #[error(
+        "`{path}` is Python {version}; venv serves {SUPPORTED}: pass one with -p (e.g. -p 3.12)"
+    )]
     UnsupportedPython { path: PathBuf, version: String },
 
-    #[error("Python {request} is not supported: venv needs CPython 3.8 or newer; ask for one (e.g. -p 3.12)")]
+    #[error(
+        "`{path}` is {implementation}; venv serves {SUPPORTED}: pass one with -p (e.g. -p 3.12)"
+    )]
+    UnsupportedImplementation {
+        path: PathBuf,
+        implementation: String,
+    },
+
+    #[error(
+        "Python {request} is not supported: venv serves {SUPPORTED}; ask for one (e.g. -p 3.12)"
+    )]
     UnsupportedRequest { request: String },
 
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install python3-venv); or pass --without-pip")]
     NoEnsurepip { path: PathBuf },
 
-    #[error("{path}'s ensurepip is missing the wheels it installs ({missing}); reinstall that Python, or pass --without-pip")]
+    #[error("{path}'s ensurepip is missing the wheels it installs, none found at {missing}; reinstall that Python (Debian's take theirs from /usr/share/python-wheels: apt install python3-pip-whl python3-setuptools-whl), or pass --without-pip")]
     MissingWheels { path: PathBuf, missing: String },
 
     #[error("you cannot supply --upgrade and --clear together: --clear rebuilds the environment, --upgrade keeps it")]

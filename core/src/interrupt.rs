@@ -15,11 +15,15 @@ use crate::error::VenvError;
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
 /// The signals that stop a creation in order.
+#[cfg(unix)]
 pub const SIGNALS: [i32; 3] = [
     signal_hook::consts::SIGINT,
     signal_hook::consts::SIGTERM,
     signal_hook::consts::SIGHUP,
 ];
+/// Windows has no SIGHUP.
+#[cfg(not(unix))]
+pub const SIGNALS: [i32; 2] = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
 
 /// Installs the handlers for [`SIGNALS`].
 pub fn install() -> std::io::Result<()> {

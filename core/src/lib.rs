@@ -17,6 +17,7 @@ pub mod envpython;
 pub mod error;
 pub mod interpreter;
 pub mod interrupt;
+pub mod plan;
 pub mod plugin;
 pub mod policy;
 pub mod relocate;

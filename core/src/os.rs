@@ -1,6 +1,15 @@
-//! Facts about this process that several modules need.
+//! What differs between the operating systems this crate builds for, in one
+//! place: permission bits, ownership, locks, renames, links, clones. Linux
+//! and macOS share the POSIX side (rustix); Windows gets the nearest
+//! equivalent, or an `Unsupported` error that callers treat as "not here".
 
-/// The process umask, read without changing it (Linux reports it in /proc).
+use std::io;
+use std::path::Path;
+
+use cap_std::fs::Dir;
+
+/// The process umask, read without changing it (Linux reports it in /proc;
+/// elsewhere the usual 022 is assumed).
 pub fn umask() -> u32 {
     static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *UMASK.get_or_init(|| {
@@ -13,4 +22,362 @@ pub fn umask() -> u32 {
             .and_then(|v| u32::from_str_radix(&v, 8).ok())
             .unwrap_or(0o022)
     })
+}
+
+/// Sets exact permission bits (Windows has none to set).
+pub fn set_mode(file: &std::fs::File, mode: u32) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, mode);
+        Ok(())
+    }
+}
+
+/// [`set_mode`] by path.
+pub fn set_path_mode(path: &Path, mode: u32) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
+/// The permission bits (Windows: 0o755 for anything, as Python reports).
+pub fn mode(meta: &std::fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o7777
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0o755
+    }
+}
+
+/// Whether a file found on PATH can be run.
+pub fn is_executable(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        meta.is_file() && mode(meta) & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
+/// Owned by this user and writable by no one else (Windows: the file
+/// system's ACLs decide; a per-user profile directory is assumed private).
+pub fn is_private(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.uid() == rustix::process::geteuid().as_raw() && meta.mode() & 0o022 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
+/// Why [`is_private`] said no.
+pub fn not_private_reason(path: &Path, meta: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != rustix::process::geteuid().as_raw() {
+            return format!("{} is owned by uid {}", path.display(), meta.uid());
+        }
+    }
+    format!(
+        "{} is writable by others (mode {:o})",
+        path.display(),
+        mode(meta)
+    )
+}
+
+/// Sticky (mode 1777 style shared directories).
+pub fn is_sticky(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o1000 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// `mkdir` with mode 0700 (`recursive` for `-p`).
+pub fn create_private_dir(dir: &Path, recursive: bool) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(recursive);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// The numbers that change when a file is replaced or modified: device,
+/// inode, size and modification time (Windows: size and times only).
+pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        [
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+        ]
+    }
+    #[cfg(not(unix))]
+    {
+        let nanos = |t: io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64)
+        };
+        [
+            0,
+            nanos(meta.created()),
+            meta.len(),
+            nanos(meta.modified()),
+            0,
+        ]
+    }
+}
+
+/// A lock held while it lives.
+#[cfg(unix)]
+pub type Lock = std::os::fd::OwnedFd;
+#[cfg(not(unix))]
+pub type Lock = ();
+
+/// An exclusive, non-blocking lock on `dir` (a descriptor of its own, which
+/// holds the lock until dropped), or `None` if another process holds it.
+/// (cap-std's handles are `O_PATH`, which `flock` refuses.) Windows: no
+/// lock; a directory in use cannot be removed there anyway.
+pub fn lock_dir(dir: &Dir) -> Option<Lock> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, Mode, OFlags};
+        let fd = rustix::fs::openat(
+            dir,
+            ".",
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive).ok()?;
+        Some(fd)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Some(())
+    }
+}
+
+/// A lock on the file at `path` (created 0600 if missing), shared or
+/// exclusive, waiting for it; held until dropped. `None` when the file
+/// cannot be opened or locked. Windows: no lock (as [`lock_dir`]).
+pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, Mode, OFlags};
+        let fd = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::CREATE | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )
+        .ok()?;
+        let op = if exclusive {
+            FlockOperation::LockExclusive
+        } else {
+            FlockOperation::LockShared
+        };
+        rustix::fs::flock(&fd, op).ok()?;
+        Some(fd)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, exclusive);
+        Some(())
+    }
+}
+
+/// (device, inode): the same pair for every hard link of a file. `None`
+/// where the platform does not say (Windows), so no two files are known
+/// to be one.
+pub fn inode(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// Whether a process with this id exists (anyone's). Windows: assumed
+/// alive, so another creator's staging directory is never reclaimed there.
+pub fn process_exists(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
+            return false;
+        };
+        // EPERM means it exists but is someone else's.
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// How [`rename_at`] treats the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rename {
+    /// Fail if it exists.
+    NoReplace,
+    /// Swap the two atomically; `Unsupported` where the system cannot.
+    Exchange,
+}
+
+/// Renames `from` to `to` inside `parent`.
+pub fn rename_at(parent: &Dir, from: &Path, to: &Path, how: Rename) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags};
+        let flags = match how {
+            Rename::NoReplace => RenameFlags::NOREPLACE,
+            Rename::Exchange => RenameFlags::EXCHANGE,
+        };
+        renameat_with(parent, from, parent, to, flags).map_err(|e| {
+            if e == rustix::io::Errno::INVAL {
+                io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "RENAME_EXCHANGE is not supported here",
+                )
+            } else {
+                io::Error::from(e)
+            }
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        match how {
+            Rename::Exchange => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "no atomic exchange of directories here",
+            )),
+            Rename::NoReplace => {
+                if parent.symlink_metadata(to).is_ok() {
+                    return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+                }
+                parent.rename(from, parent, to)
+            }
+        }
+    }
+}
+
+/// True for "it exists" (or "it is not empty", which a rename over a
+/// directory reports).
+pub fn is_already_exists(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::AlreadyExists {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let code = e.raw_os_error();
+        code == Some(rustix::io::Errno::EXIST.raw_os_error())
+            || code == Some(rustix::io::Errno::NOTEMPTY.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// True when a link or rename failed because the two paths are on
+/// different file systems.
+pub fn is_cross_device(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(rustix::io::Errno::XDEV.raw_os_error())
+    }
+    #[cfg(windows)]
+    {
+        // ERROR_NOT_SAME_DEVICE
+        e.raw_os_error() == Some(17)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// Makes `to` a copy-on-write clone of `from` (Linux `FICLONE`); elsewhere
+/// `Unsupported`, and the caller hard-links or copies instead.
+pub fn clone_file(to: &std::fs::File, from: &std::fs::File) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        rustix::fs::ioctl_ficlone(to, from).map_err(io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (to, from);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "cloning files is not supported here",
+        ))
+    }
+}
+
+/// The symbolic link `rel -> target` inside `dir`; the target is stored
+/// as given and never followed. Windows needs the right to create links
+/// (developer mode or elevation); without it this fails and the caller
+/// copies instead, as CPython does.
+pub fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        dir.symlink_contents(target, rel)
+    }
+    #[cfg(windows)]
+    {
+        dir.symlink_file(target, rel)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (dir, target, rel);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }

@@ -12,10 +12,12 @@ pub fn absolute(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| PathBuf::from("/"))
             .join(path)
     };
-    let mut out = PathBuf::from("/");
+    let mut out = PathBuf::new();
     for part in joined.components() {
         match part {
-            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
+            // The root (and on Windows the drive) stay; `..` cannot climb above them.
+            Component::RootDir | Component::Prefix(_) => out.push(part.as_os_str()),
+            Component::CurDir => {}
             Component::ParentDir => {
                 out.pop();
             }

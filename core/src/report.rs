@@ -103,6 +103,17 @@ pub enum Event {
     PluginProgress { plugin: String, text: String },
     /// A line a plugin wrote to its stdout or stderr.
     PluginOutput { plugin: String, line: String },
+    /// A file was copied into the environment (the interpreter and what it
+    /// needs under `--copies`, wheels a distribution's ensurepip copies in).
+    Copied {
+        /// Relative to the environment.
+        path: String,
+        from: PathBuf,
+        bytes: u64,
+    },
+    /// A link to the base could not be made; copies are made instead
+    /// (Windows without the right to create symbolic links).
+    LinkFallback { reason: String },
     /// A line of output from the environment's interpreter run by a step
     /// (pip during `--upgrade-deps`).
     ChildOutput { line: String },

@@ -17,6 +17,8 @@ pub enum Shell {
     Csh,
     Nushell,
     PowerShell,
+    /// cmd.exe: `call Scripts\activate.bat`.
+    Batch,
 }
 
 /// One script installed into the env's bin directory.
@@ -54,7 +56,8 @@ const SHOW_PROMPT: &str = "__VENV_SHOW_PROMPT__";
 /// cannot find itself.
 const END: &str = "__VENV_END__";
 
-/// Every script CPython installs on POSIX, plus `activate.nu`.
+/// Every script CPython installs on POSIX or Windows, plus `activate.nu`;
+/// the plan says which of them an environment gets.
 pub const TEMPLATES: &[Template] = &[
     Template {
         file_name: "activate",
@@ -162,6 +165,18 @@ pub const TEMPLATES: &[Template] = &[
             },
         ],
     },
+    Template {
+        file_name: "activate.bat",
+        shell: Shell::Batch,
+        text: include_str!("scripts/templates/activate.bat"),
+        slots: &[],
+    },
+    Template {
+        file_name: "deactivate.bat",
+        shell: Shell::Batch,
+        text: include_str!("scripts/templates/deactivate.bat"),
+        slots: &[],
+    },
 ];
 
 impl Template {
@@ -203,6 +218,8 @@ pub fn escape(shell: Shell, value: &str) -> String {
         Shell::Csh => value.replace('\'', r"'\''").replace('!', r"\!"),
         Shell::Nushell => value.replace('\\', r"\\").replace('"', "\\\""),
         Shell::PowerShell => value.replace('\'', "''"),
+        // Inside `set "NAME=value"` only `%` (variable expansion) needs doubling.
+        Shell::Batch => value.replace('%', "%%"),
     }
 }
 
@@ -252,8 +269,15 @@ pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> 
 
 /// CPython's `setup_scripts`: writes the activation scripts into bin.
 pub fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
-    for template in TEMPLATES {
-        let text = template.render(Placeholders::of(ctx));
+    for name in &ctx.plan.scripts {
+        let Some(template) = TEMPLATES.iter().find(|t| t.file_name == *name) else {
+            continue;
+        };
+        let mut text = template.render(Placeholders::of(ctx));
+        if template.shell == Shell::Batch {
+            // cmd.exe reads batch files line by line with CRLF endings.
+            text = text.replace('\n', "\r\n");
+        }
         ctx.fs.write_file(
             &ctx.layout.bin.join(template.file_name),
             text.as_bytes(),
@@ -278,7 +302,9 @@ mod tests {
 
     #[test]
     fn every_slot_is_in_its_template_once() {
-        for t in TEMPLATES {
+        // The batch scripts have no relocatable form (Windows environments
+        // are planned here, not run).
+        for t in TEMPLATES.iter().filter(|t| t.shell != Shell::Batch) {
             for slot in t.slots {
                 let line = format!("{}\n", slot.mark);
                 assert_eq!(
@@ -310,7 +336,7 @@ mod tests {
             env_exe: Path::new("/some/where/env/bin/python3"),
             relocatable: true,
         };
-        for t in TEMPLATES {
+        for t in TEMPLATES.iter().filter(|t| t.shell != Shell::Batch) {
             let text = t.render(values);
             assert!(!text.contains("/some/where"), "{}", t.file_name);
             assert!(!text.contains("__VENV_"), "{}", t.file_name);

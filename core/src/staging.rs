@@ -18,35 +18,18 @@
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::io;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use cap_fs_ext::DirExt;
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
-use rustix::fs::{renameat_with, RenameFlags};
 
 use crate::error::VenvError;
+use crate::os::{self, lock_dir as lock, process_exists, Rename};
 use crate::tree::remove_tree;
 
 /// The marker in staging directory names: `.NAME.venv-staging-PID-N-NANOS`.
 const STAGING_MARKER: &str = ".venv-staging-";
-
-/// An exclusive, non-blocking lock on `dir` (a descriptor of its own, which
-/// holds the lock until dropped), or `None` if another process holds it.
-/// (cap-std's handles are `O_PATH`, which `flock` refuses.)
-fn lock(dir: &Dir) -> Option<std::os::fd::OwnedFd> {
-    use rustix::fs::{FlockOperation, Mode, OFlags};
-    let fd = rustix::fs::openat(
-        dir,
-        ".",
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .ok()?;
-    rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive).ok()?;
-    Some(fd)
-}
 
 /// Removes staging directories in `parent` left by creators that are gone:
 /// their lock is free and the process named in them no longer exists.
@@ -82,17 +65,6 @@ fn staging_pid(name: &OsStr) -> Option<u32> {
     rest.split('-').next()?.parse().ok()
 }
 
-fn process_exists(pid: u32) -> bool {
-    let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
-        return false;
-    };
-    // EPERM means it exists but is someone else's.
-    !matches!(
-        rustix::process::test_kill_process(pid),
-        Err(rustix::io::Errno::SRCH)
-    )
-}
-
 enum Kind {
     /// ENV_DIR did not exist: publish by renaming the staged dir into place.
     New,
@@ -113,7 +85,7 @@ pub enum OnExisting {
 
 pub struct Staging {
     /// Locks held while this creation runs (see the module docs).
-    _locks: Vec<std::os::fd::OwnedFd>,
+    _locks: Vec<os::Lock>,
     env_dir: PathBuf,
     parent_path: PathBuf,
     parent: Dir,
@@ -219,9 +191,7 @@ impl Staging {
                 let _ = dir.dir_metadata().and_then(|_| {
                     staging.parent.set_permissions(
                         &staging.staged_name,
-                        cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(
-                            meta.permissions().mode(),
-                        )),
+                        cap_std::fs::Permissions::from_std(meta.permissions()),
                     )
                 });
             }
@@ -253,21 +223,22 @@ impl Staging {
         if self.published {
             return Ok(());
         }
-        self.publish_inner().map_err(|e| match e.raw_os_error() {
-            Some(code) if code == rustix::io::Errno::EXIST.raw_os_error() || code == rustix::io::Errno::NOTEMPTY.raw_os_error() => {
+        self.publish_inner().map_err(|e| {
+            if os::is_already_exists(&e) {
                 io::Error::new(e.kind(), "another process created it while this one was building it; nothing was changed")
+            } else {
+                e
             }
-            _ => e,
         })
     }
 
     fn publish_inner(&mut self) -> io::Result<()> {
         match self.kind {
-            Kind::New => self.rename(RenameFlags::NOREPLACE)?,
+            Kind::New => self.rename(Rename::NoReplace)?,
             Kind::Replace => {
-                if let Err(e) = self.rename(RenameFlags::EXCHANGE) {
-                    // Filesystems without RENAME_EXCHANGE: move the old tree aside, then rename.
-                    if e.raw_os_error() != Some(libc_einval()) {
+                if let Err(e) = self.rename(Rename::Exchange) {
+                    // Filesystems (and systems) without RENAME_EXCHANGE: move the old tree aside, then rename.
+                    if e.kind() != io::ErrorKind::Unsupported {
                         return Err(e);
                     }
                     let aside = staged_name_for(&self.final_name);
@@ -288,15 +259,13 @@ impl Staging {
         Ok(())
     }
 
-    fn rename(&self, flags: RenameFlags) -> io::Result<()> {
-        renameat_with(
+    fn rename(&self, how: Rename) -> io::Result<()> {
+        os::rename_at(
             &self.parent,
-            &self.staged_name,
-            &self.parent,
-            &self.final_name,
-            flags,
+            Path::new(&self.staged_name),
+            Path::new(&self.final_name),
+            how,
         )
-        .map_err(io::Error::from)
     }
 
     /// Publishes (if not yet) and removes what was replaced.
@@ -330,7 +299,7 @@ impl Staging {
             Kind::Replace => {
                 if self.published {
                     // Swap back: the old tree returns to ENV_DIR, the new one goes to the staged name.
-                    if self.rename(RenameFlags::EXCHANGE).is_err() {
+                    if self.rename(Rename::Exchange).is_err() {
                         let _ = remove_tree(&self.parent, &self.final_name);
                         let _ =
                             self.parent
@@ -353,10 +322,6 @@ impl Staging {
         }
         remove_created(&self.created_parents);
     }
-}
-
-fn libc_einval() -> i32 {
-    rustix::io::Errno::INVAL.raw_os_error()
 }
 
 /// A hidden, unique sibling name: `.NAME.venv-staging-PID-N`.

@@ -199,6 +199,13 @@ fn render(event: &Event, look: &Look) -> Option<String> {
             "venv: cached {package} for Python {python} in {:.0} ms",
             ms(*elapsed)
         ),
+        Event::Copied { path, from, bytes } => {
+            format!(
+                "venv: copied {path} from {} ({bytes} bytes)",
+                from.display()
+            )
+        }
+        Event::LinkFallback { reason } => format!("venv: {reason}; copying instead"),
         Event::SeedFallback { reason } => format!("venv: {reason}; using ensurepip"),
         Event::PlaceFallback { reason } => format!("venv: {reason}"),
         Event::FilesPlaced {

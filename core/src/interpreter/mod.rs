@@ -20,7 +20,7 @@ pub use discovery::{find_interpreter, PythonRequest};
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
 const QUERY_SCRIPT: &str = include_str!("query.py");
-pub const QUERY_VERSION: u32 = 2;
+pub const QUERY_VERSION: u32 = 4;
 
 /// Where the `venv` sysconfig scheme puts things, relative to the env dir.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -60,11 +60,48 @@ pub struct InterpreterInfo {
     pub pathsep: String,
     pub gil_disabled: bool,
     pub base_purelib: PathBuf,
+    /// `sys.implementation.cache_tag` (`cpython-312`, `pypy39`): byte-code names.
+    #[serde(default)]
+    pub cache_tag: String,
+    /// `sys.getfilesystemencoding()`.
+    #[serde(default)]
+    pub fs_encoding: String,
+    /// `sys.platlibdir` (`lib`, or `lib64` on some distributions).
+    #[serde(default)]
+    pub platlibdir: String,
+    /// `PYTHONFRAMEWORK` (`Python` for a macOS framework build, else empty).
+    #[serde(default)]
+    pub framework: String,
+    /// `sysconfig.is_python_build()`: running from a source tree.
+    #[serde(default)]
+    pub is_python_build: bool,
+    /// Names beside the base executable that venv may link or copy: the
+    /// `.exe`/`.dll` files on Windows, PyPy's `libpypy*` library elsewhere.
+    #[serde(default)]
+    pub exe_dir_files: Vec<String>,
+    /// The base's `venv/scripts` directory (Windows launchers live in `nt/`).
+    #[serde(default)]
+    pub venv_scripts_dir: PathBuf,
+    /// The files in `venv/scripts/nt` (Windows only).
+    #[serde(default)]
+    pub venv_nt_scripts: Vec<String>,
+    /// Shared libraries the interpreter loaded from the `lib` directory beside
+    /// its `bin` (a portable PyPy's): what a copied interpreter needs there.
+    #[serde(default)]
+    pub own_libs: Vec<PathBuf>,
     pub scheme: SchemePaths,
     pub has_ensurepip: bool,
     pub bundled_wheels: Vec<BundledWheel>,
     /// Wheels ensurepip names but that are not on disk (a damaged install).
     pub missing_wheels: Vec<PathBuf>,
+    /// Where a distribution's ensurepip looks for wheels (Debian's
+    /// `/usr/share/python-wheels`), when it is not the module's own `_bundled`.
+    #[serde(default)]
+    pub wheel_dir: Option<PathBuf>,
+    /// Wheels that ensurepip also copies into `ENV/share/python-wheels`
+    /// (Debian's PyPy).
+    #[serde(default)]
+    pub env_wheels: Vec<PathBuf>,
 }
 
 impl InterpreterInfo {
@@ -82,6 +119,22 @@ impl InterpreterInfo {
     }
 }
 
+/// The implementations whose own `venv` this crate reproduces.
+pub const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
+/// The oldest Python 3 minor version served (CPython 3.8's venv).
+pub const MIN_MINOR: u32 = 8;
+
+impl InterpreterInfo {
+    /// The facts of a recorded query answer (fixtures, other platforms).
+    pub fn from_json(text: &str) -> Result<InterpreterInfo, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.os_name == "nt"
+    }
+}
+
 /// A base interpreter the user asked for, with the facts it reported.
 #[derive(Debug, Clone)]
 pub struct Interpreter {
@@ -90,10 +143,12 @@ pub struct Interpreter {
     pub info: InterpreterInfo,
 }
 
-/// Only the version fields, which is all a Python 2 or too-old Python reports.
+/// The fields every answer has, even a Python 2's or another implementation's.
 #[derive(Deserialize)]
-struct VersionOnly {
+struct Header {
     version: (u32, u32, u32),
+    #[serde(default)]
+    implementation: Option<String>,
 }
 
 impl Interpreter {
@@ -123,6 +178,9 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
     // -E -s: ignore PYTHON* variables and the user site, as both Python 2 and 3 understand.
     let output = Command::new(path)
         .args(["-E", "-s", "-c", QUERY_SCRIPT])
+        // A macOS framework Python takes its sys.executable from this
+        // variable: one left by an activated environment must not leak in.
+        .env_remove("__PYVENV_LAUNCHER__")
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| not_python(format!("cannot run it: {e}")))?;
@@ -140,10 +198,18 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
         )));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let version: VersionOnly = serde_json::from_str(&text)
+    let header: Header = serde_json::from_str(&text)
         .map_err(|_| not_python("it did not answer the interpreter query".into()))?;
-    let (major, minor, patch) = version.version;
-    if major != 3 || minor < 8 {
+    let (major, minor, patch) = header.version;
+    if let Some(implementation) = header.implementation {
+        if !IMPLEMENTATIONS.contains(&implementation.as_str()) {
+            return Err(VenvError::UnsupportedImplementation {
+                path: path.to_path_buf(),
+                implementation,
+            });
+        }
+    }
+    if major != 3 || minor < MIN_MINOR {
         return Err(VenvError::UnsupportedPython {
             path: path.to_path_buf(),
             version: format!("{major}.{minor}.{patch}"),
@@ -154,11 +220,5 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
             "its answer to the interpreter query was incomplete: {e}"
         ))
     })?;
-    if info.implementation != "cpython" {
-        return Err(not_python(format!(
-            "it is {}, and venv models CPython's venv",
-            info.implementation
-        )));
-    }
     Ok(info)
 }

@@ -1,7 +1,6 @@
 //! Looking up commands on PATH, optionally skipping one directory (pyenv's
 //! shims, which are shell scripts rather than interpreters).
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// The directories of PATH, in order, without empty entries and `exclude`.
@@ -15,7 +14,7 @@ pub fn dirs_excluding(exclude: Option<&Path>) -> Vec<PathBuf> {
 }
 
 pub fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    std::fs::metadata(path).is_ok_and(|m| crate::os::is_executable(&m))
 }
 
 /// `command` on PATH, skipping the directory `exclude`.

@@ -11,7 +11,7 @@ if sys.path and sys.path[0] == "":
 import json  # noqa: E402
 import os  # noqa: E402
 
-info = {"query_version": 2, "version": list(sys.version_info[:3]),
+info = {"query_version": 4, "version": list(sys.version_info[:3]),
         "releaselevel": sys.version_info[3]}
 impl = getattr(sys, "implementation", None)
 info["implementation"] = impl.name if impl is not None else "cpython"
@@ -31,6 +31,48 @@ if sys.version_info >= (3, 8):
     info["gil_disabled"] = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     info["base_purelib"] = sysconfig.get_paths()["purelib"]
 
+    # Facts the layout rules key on (see plan.rs).
+    info["cache_tag"] = getattr(impl, "cache_tag", None) or ""
+    info["fs_encoding"] = sys.getfilesystemencoding()
+    info["platlibdir"] = getattr(sys, "platlibdir", "lib")
+    info["framework"] = sysconfig.get_config_var("PYTHONFRAMEWORK") or ""
+    info["is_python_build"] = bool(sysconfig.is_python_build())
+    exe_dir = os.path.dirname(os.path.abspath(info["base_executable"] or sys.executable))
+    try:
+        names = sorted(os.listdir(exe_dir))
+    except OSError:
+        names = []
+    if os.name == "nt":
+        # The executables and DLLs beside the base (venv links or copies some).
+        info["exe_dir_files"] = [n for n in names
+                                 if os.path.splitext(n)[1].lower() in (".exe", ".dll")]
+    else:
+        # Shared libraries beside the base (PyPy's libpypy*-c.so).
+        info["exe_dir_files"] = [n for n in names if n.startswith("libpypy")]
+    try:
+        import venv
+        scripts = os.path.join(os.path.dirname(venv.__file__), "scripts")
+        info["venv_scripts_dir"] = scripts
+        info["venv_nt_scripts"] = sorted(os.listdir(os.path.join(scripts, "nt"))) \
+            if os.name == "nt" else []
+    except Exception:
+        info["venv_scripts_dir"] = ""
+        info["venv_nt_scripts"] = []
+    # Shared libraries this interpreter loaded from the lib directory beside
+    # its bin directory (a portable PyPy's libffi, ...): all a copied
+    # interpreter needs from there. Linux only (/proc).
+    own_libs = []
+    lib_dir = os.path.realpath(os.path.join(exe_dir, "..", "lib"))
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1] if len(line.split()) >= 6 else ""
+                if os.path.dirname(path) == lib_dir and path not in own_libs:
+                    own_libs.append(path)
+    except Exception:
+        pass
+    info["own_libs"] = own_libs
+
     # The layout CPython's venv uses: the "venv" sysconfig scheme when the
     # interpreter has one (3.11+), else the fixed layout of older releases.
     marker = "/@venv-base@"
@@ -40,9 +82,14 @@ if sys.version_info >= (3, 8):
                      "installed_base": marker, "installed_platbase": marker}
         for key in ("scripts", "include", "purelib", "platlib"):
             path = sysconfig.get_path(key, scheme="venv", vars=base_vars)
-            scheme[key] = os.path.relpath(path, marker)
+            scheme[key] = os.path.relpath(path, marker).replace(os.sep, "/")
+    elif os.name == "nt":
+        scheme = {"scripts": "Scripts", "include": "Include",
+                  "purelib": "Lib/site-packages", "platlib": "Lib/site-packages"}
     else:
-        site = "lib/python%d.%d/site-packages" % sys.version_info[:2]
+        # PyPy's venv names the directory after itself (lib/pypy3.9).
+        name = "pypy" if info["implementation"] == "pypy" else "python"
+        site = "lib/%s%d.%d/site-packages" % ((name,) + tuple(sys.version_info[:2]))
         scheme = {"scripts": "bin", "include": "include",
                   "purelib": site, "platlib": site}
     info["scheme"] = scheme
@@ -76,6 +123,46 @@ if sys.version_info >= (3, 8):
                            "path": path})
     except Exception:
         pass
+    # Debian's older ensurepip (its PyPy) lists bare project names and picks
+    # the newest wheel of each from the system wheel directory, a path
+    # written into the module (whatever the interpreter's prefix).
+    if has_ensurepip and not wheels and hasattr(ensurepip, "_PROJECTS"):
+        import glob
+        import re
+        try:
+            import inspect
+            source = inspect.getsource(ensurepip)
+        except Exception:
+            source = ""
+        named = re.search(r"""['"](/[^'"]*?/python-wheels)[/'"]""", source)
+        wheel_dir = named.group(1) if named else \
+            os.path.join(sys.base_prefix, "share", "python-wheels")
+        info["wheel_dir"] = wheel_dir
+
+        def newest(project):
+            found = glob.glob(os.path.join(wheel_dir, project + "-*[.-]py3-*.whl"))
+            key = lambda p: [int(x) for x in os.path.basename(p).split("-")[1].split(".")
+                             if x.isdigit()]
+            return sorted(found, key=key, reverse=True)[:1]
+
+        for name in ensurepip._PROJECTS:
+            if not isinstance(name, str):
+                continue
+            paths = newest(name)
+            if paths:
+                version = os.path.basename(paths[0]).split("-")[1]
+                wheels.append({"name": name, "version": version, "path": paths[0]})
+            else:
+                wheels.append({"name": name, "version": "",
+                               "path": os.path.join(wheel_dir, name + "-*.whl")})
+        # ...and copies every project's newest wheel into ENV/share/python-wheels.
+        try:
+            if "python-wheels" in inspect.getsource(ensurepip._bootstrap):
+                projects = sorted(set(os.path.basename(p).split("-")[0]
+                                      for p in glob.glob(os.path.join(wheel_dir, "*.whl"))))
+                info["env_wheels"] = [p for project in projects for p in newest(project)]
+        except Exception:
+            pass
     info["has_ensurepip"] = has_ensurepip
     info["bundled_wheels"] = [w for w in wheels if os.path.isfile(w["path"])]
     info["missing_wheels"] = [w["path"] for w in wheels if not os.path.isfile(w["path"])]

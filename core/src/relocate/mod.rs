@@ -452,7 +452,12 @@ fn plan_bin(
     }
     // The shells the environment has no script for (CPython writes none
     // for nushell) get ours, since the environment is being rewritten anyway.
+    // Windows' batch scripts only belong in a Windows environment.
+    let windows = env.bin.ends_with("Scripts");
     for template in TEMPLATES {
+        if template.shell == crate::scripts::Shell::Batch && !windows {
+            continue;
+        }
         if !scripts_seen.contains(&template.file_name) {
             plan.changes.push(Change {
                 path: env.bin.join(template.file_name),

@@ -200,8 +200,7 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     }
     tmp.as_file().sync_all().map_err(io_fail)?;
     let bytes = tmp.as_file().metadata().map_err(io_fail)?.len();
-    let perm = std::fs::Permissions::from_mode(0o666 & !crate::os::umask());
-    std::fs::set_permissions(tmp.path(), perm).map_err(io_fail)?;
+    crate::os::set_path_mode(tmp.path(), 0o666 & !crate::os::umask()).map_err(io_fail)?;
     tmp.persist(&output)
         .map_err(|e| fail(e.error.to_string()))?;
     Ok(Packed {
@@ -212,8 +211,6 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
         needs,
     })
 }
-
-use std::os::unix::fs::PermissionsExt;
 
 /// A timestamp-based byte-code file whose recorded source time matches its
 /// source gets the archive's time instead, as its source will have.

@@ -1,6 +1,5 @@
 //! Every entry of an environment, read once without following links.
 
-use cap_std::fs::PermissionsExt;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -82,7 +81,7 @@ fn visit(dir: &Dir, rel: &Path, out: &mut Walked) -> io::Result<()> {
             path.clone(),
             Entry {
                 kind,
-                mode: meta.permissions().mode() & 0o7777,
+                mode: mode_bits(&meta),
                 size: meta.len(),
                 mtime: mtime(&meta),
                 link,
@@ -115,4 +114,18 @@ fn mtime(meta: &Metadata) -> i64 {
         .map(|t| t.into_std())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The permission bits (Windows has none: 0o755, as [`crate::os::mode`]).
+fn mode_bits(meta: &cap_std::fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    {
+        use cap_std::fs::PermissionsExt;
+        meta.permissions().mode() & 0o7777
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0o755
+    }
 }

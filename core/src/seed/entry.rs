@@ -94,8 +94,13 @@ pub fn ensure_digested(
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache);
     let v = &interp.info.version;
+    // The byte-code differs per implementation (cache tag) and release.
+    let tag = match interp.info.cache_tag.as_str() {
+        "" => "cpython",
+        t => t,
+    };
     let name = format!(
-        "{}-{}-{}-cp{}.{}.{}",
+        "{}-{}-{}-{tag}-{}.{}.{}",
         wheel.name,
         wheel.version,
         &digest[..16],
@@ -303,6 +308,7 @@ fn compile(
                 scope.spawn(move || -> anyhow::Result<Vec<String>> {
                     let mut child = Command::new(&interp.path)
                         .args(["-E", "-s", "-S", "-c", COMPILE_SCRIPT])
+                        .env_remove("__PYVENV_LAUNCHER__")
                         .current_dir(site)
                         .stdin(Stdio::piped())
                         .stdout(Stdio::piped())

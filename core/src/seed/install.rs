@@ -205,12 +205,12 @@ fn place_once(src: &Dir, dst: &Dir, src_dir: &Path, name: &str, method: Method) 
         Method::Hardlink => src.hard_link(name, dst, name),
         Method::Clone => clone(src, dst, name),
         Method::Copy => copy(src, dst, name),
-        Method::Symlink => dst.symlink_contents(src_dir.join(name), name),
+        Method::Symlink => crate::os::symlink_in(dst, &src_dir.join(name), Path::new(name)),
     }
 }
 
 fn is_cross_device(e: &io::Error) -> bool {
-    e.raw_os_error() == Some(rustix::io::Errno::XDEV.raw_os_error())
+    crate::os::is_cross_device(e)
 }
 
 /// Copies contents, mode and modification time (byte-code files check the source's mtime).
@@ -236,7 +236,7 @@ fn clone(src: &Dir, dst: &Dir, name: &str) -> io::Result<()> {
             cap_std::fs::OpenOptions::new().write(true).create_new(true),
         )?
         .into_std();
-    rustix::fs::ioctl_ficlone(&to, &from)?;
+    crate::os::clone_file(&to, &from)?;
     finish(&to, &meta)
 }
 

@@ -20,10 +20,15 @@ pub use ensurepip::upgrade_dependencies;
 /// CPython's `_setup_pip`, by the route the options choose.
 pub fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
     let info = &ctx.interpreter.info;
-    let native_possible = !info.bundled_wheels.is_empty();
+    // pip's Windows launchers are .exe trampolines (distlib's) that pip
+    // builds itself: there, pip installs pip (ensurepip, as CPython does).
+    let native_possible = !info.bundled_wheels.is_empty() && !info.is_windows();
     let seeder = ctx.options.seeder;
     match seeder {
         Seeder::Ensurepip => ensurepip::run_ensurepip(ctx),
+        Seeder::Native if info.is_windows() => anyhow::bail!(
+            "native seeding writes POSIX launchers; on Windows pip's .exe launchers come from ensurepip: use --seeder ensurepip (the default there)"
+        ),
         Seeder::Native if !native_possible => anyhow::bail!(
             "{} bundles no wheels for ensurepip, so pip cannot be seeded natively; use --seeder ensurepip",
             ctx.interpreter.path.display()
@@ -44,7 +49,30 @@ pub fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
                     Err(err) => return Err(err),
                 }
             }
-            install::install(ctx, &entries)
+            install::install(ctx, &entries)?;
+            copy_env_wheels(ctx)
         }
     }
+}
+
+/// What Debian's PyPy ensurepip also does: copy the system's wheels into
+/// `ENV/share/python-wheels`, where Debian's pip looks for its debundled
+/// dependencies.
+fn copy_env_wheels(ctx: &Context) -> anyhow::Result<()> {
+    let mode = 0o666 & !crate::os::umask();
+    for wheel in &ctx.plan.wheel_copies {
+        let rel = std::path::Path::new(&wheel.path);
+        if let Some(parent) = rel.parent() {
+            ctx.fs.ensure_dir(parent)?;
+        }
+        if let crate::plan::Source::Copy(from) = &wheel.source {
+            ctx.fs.copy_in(from, rel, mode)?;
+            ctx.report(Event::Copied {
+                path: wheel.path.clone(),
+                from: from.clone(),
+                bytes: std::fs::metadata(from).map(|m| m.len()).unwrap_or(0),
+            });
+        }
+    }
+    Ok(())
 }

@@ -138,11 +138,7 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
         std::fs::write(&target, &f.bytes)?;
         if f.executable {
             // pip: the default mode plus the executable bits.
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(
-                &target,
-                std::fs::Permissions::from_mode((0o777 & !umask) | 0o111),
-            )?;
+            crate::os::set_path_mode(&target, (0o777 & !umask) | 0o111)?;
         }
         files.push((f.name, f.executable));
     }

@@ -1,27 +1,33 @@
-//! The steps that lay out the environment's tree, as CPython's `EnvBuilder`
-//! does on POSIX: directories, the git ignore file, the interpreter links.
+//! The steps that lay out the environment's tree, executing the
+//! [`crate::plan`] of it: directories, the git ignore file, the interpreter
+//! links or copies.
 
 use std::path::Path;
 
 use crate::context::Context;
 use crate::envfs::EntryKind;
+use crate::plan::{Entry, Source};
+use crate::report::Event;
 
 /// The interpreter files are made executable for everyone, as CPython's `chmod(0o755)`.
 const EXE_MODE: u32 = 0o755;
 
-/// Creates the env dir's skeleton: include, site-packages, the `lib64 -> lib`
-/// link (64-bit POSIX but macOS), and bin. Existing symlinked dirs are refused.
+/// Creates the env dir's skeleton from the plan: include, site-packages
+/// (and 3.15's platlib), the `lib64 -> lib` link, and bin. Existing
+/// symlinked dirs are refused.
 pub fn ensure_directories(ctx: &Context) -> anyhow::Result<()> {
-    let info = &ctx.interpreter.info;
-    ctx.fs.ensure_dir(&ctx.layout.include)?;
-    ctx.fs.ensure_dir(&ctx.layout.site_packages)?;
-    if info.is_64bit && info.os_name == "posix" && info.platform != "darwin" {
-        // CPython only adds it when nothing named lib64 exists (bpo-21643).
-        if ctx.fs.entry(Path::new("lib64"))? == EntryKind::Missing {
-            ctx.fs.symlink(Path::new("lib"), Path::new("lib64"))?;
+    let plan = &ctx.plan;
+    let last = plan.dirs.len().saturating_sub(1);
+    for (i, dir) in plan.dirs.iter().enumerate() {
+        // CPython makes the link after the library dirs, before bin.
+        if i == last && plan.lib64_link {
+            // Only when nothing named lib64 exists (bpo-21643).
+            if ctx.fs.entry(Path::new("lib64"))? == EntryKind::Missing {
+                ctx.fs.symlink(Path::new("lib"), Path::new("lib64"))?;
+            }
         }
+        ctx.fs.ensure_dir(Path::new(dir))?;
     }
-    ctx.fs.ensure_dir(&ctx.layout.bin)?;
     if ctx.options.relocatable {
         write_pip_hook(ctx)?;
     }
@@ -46,38 +52,108 @@ pub fn create_git_ignore_file(ctx: &Context) -> anyhow::Result<()> {
         .write_file(Path::new(".gitignore"), text.as_bytes(), None)
 }
 
-/// The names CPython adds next to the interpreter: `python`, `python3`, and
-/// from 3.9 on `python3.X`, each a relative link to (or copy of) the interpreter.
+/// The interpreter's other names in bin (`python`, `python3`, ...), as the plan has them.
 pub fn interpreter_names(ctx: &Context) -> Vec<String> {
-    let mut names = vec!["python".to_owned(), "python3".to_owned()];
-    if ctx.interpreter.info.at_least(9) {
-        names.push(format!("python3.{}", ctx.interpreter.info.minor()));
-    }
-    names
+    ctx.plan
+        .executables
+        .iter()
+        .filter(|e| e.alias)
+        .filter_map(|e| e.path.rsplit('/').next().map(str::to_owned))
+        .collect()
 }
 
-/// Links (or copies, with `--copies`) the base interpreter into bin.
+/// Links (or copies, with `--copies`) the base interpreter into bin, as the
+/// plan says; on Windows, links that cannot be made are undone and the
+/// plan's copies made instead.
 pub fn setup_python(ctx: &Context) -> anyhow::Result<()> {
-    let how = if ctx.options.symlinks {
-        Placement::Link
-    } else {
-        Placement::Copy
-    };
-    place_interpreter(ctx, how, Role::Main, &ctx.executable, &ctx.layout.env_exe)?;
-    for name in interpreter_names(ctx) {
-        let rel = ctx.layout.bin.join(&name);
-        // CPython leaves an existing name alone; a dangling link we replace
-        // instead of (as CPython would) copying through it.
-        let present = match ctx.fs.entry(&rel)? {
-            EntryKind::Missing => false,
-            EntryKind::Symlink => !is_dangling(ctx, &rel)?,
-            EntryKind::File | EntryKind::Dir => true,
-        };
-        if !present {
-            place_interpreter(ctx, how, Role::Alias, Path::new(&ctx.python_exe), &rel)?;
+    let plan = &ctx.plan;
+    let mut made: Vec<&Entry> = Vec::new();
+    for entry in &plan.executables {
+        let rel = Path::new(&entry.path);
+        if entry.alias {
+            // CPython leaves an existing name alone; a dangling link we replace
+            // instead of (as CPython would) copying through it.
+            let present = match ctx.fs.entry(rel)? {
+                EntryKind::Missing => false,
+                EntryKind::Symlink => !is_dangling(ctx, rel)?,
+                EntryKind::File | EntryKind::Dir => true,
+            };
+            if present {
+                continue;
+            }
+        }
+        match place(ctx, entry) {
+            Ok(()) => made.push(entry),
+            Err(err) if !plan.fallback_copies.is_empty() => {
+                ctx.report(Event::LinkFallback {
+                    reason: format!("cannot link {}: {err:#}", entry.path),
+                });
+                for done in made {
+                    ctx.fs.remove(Path::new(&done.path))?;
+                }
+                for copy in &plan.fallback_copies {
+                    place(ctx, copy)?;
+                }
+                break;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    for entry in &plan.library_copies {
+        if ctx.fs.entry(Path::new(&entry.path))? == EntryKind::Missing {
+            place(ctx, entry)?;
         }
     }
     Ok(())
+}
+
+/// Makes one planned file: a link (re-pointed if it names another target),
+/// or a copy (reported, with its size).
+pub fn place(ctx: &Context, entry: &Entry) -> anyhow::Result<()> {
+    let rel = Path::new(&entry.path);
+    match &entry.source {
+        Source::Link(target) => place_link(ctx, rel, target, !entry.alias),
+        Source::RelLink(name) => place_link(ctx, rel, Path::new(name), false),
+        Source::Copy(from) => {
+            ctx.fs.copy_in(from, rel, EXE_MODE)?;
+            let bytes = std::fs::metadata(from).map(|m| m.len()).unwrap_or(0);
+            ctx.report(Event::Copied {
+                path: entry.path.clone(),
+                from: from.clone(),
+                bytes,
+            });
+            Ok(())
+        }
+    }
+}
+
+/// The link `rel -> target`. An existing link is replaced; an existing file
+/// makes CPython's symlink attempt fail and it copies the base instead.
+fn place_link(ctx: &Context, rel: &Path, target: &Path, main: bool) -> anyhow::Result<()> {
+    match ctx.fs.entry(rel)? {
+        EntryKind::Missing => ctx.fs.symlink(target, rel),
+        EntryKind::Symlink => {
+            // Re-point a link left by an older base (`--upgrade` after the base moved).
+            if !main || ctx.fs.read_link(rel)? != target {
+                ctx.fs.remove(rel)?;
+                return ctx.fs.symlink(target, rel);
+            }
+            Ok(())
+        }
+        // POSIX: CPython's symlink attempt fails on an existing file and it copies instead.
+        EntryKind::File if main && !ctx.interpreter.info.is_windows() => {
+            ctx.fs.copy_in(&ctx.executable, rel, EXE_MODE)
+        }
+        // Windows: the failed link sends CPython to its copies (the plan's fallback).
+        EntryKind::File if main => {
+            anyhow::bail!("{} exists", ctx.env_dir.join(rel).display())
+        }
+        EntryKind::File => {
+            ctx.fs.remove(rel)?;
+            ctx.fs.symlink(target, rel)
+        }
+        EntryKind::Dir => anyhow::bail!("{} is a directory", ctx.env_dir.join(rel).display()),
+    }
 }
 
 /// True when the symlink at `rel` points at nothing. An absolute target (the
@@ -92,50 +168,4 @@ fn is_dangling(ctx: &Context, rel: &Path) -> anyhow::Result<bool> {
         Ok(_) => false,
         Err(e) => e.kind() == std::io::ErrorKind::NotFound,
     })
-}
-
-/// `--symlinks` or `--copies`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Placement {
-    Link,
-    Copy,
-}
-
-/// The interpreter itself (linked to the base) or one of its other names
-/// (linked to the interpreter, relatively).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Main,
-    Alias,
-}
-
-/// Makes `rel` a link to `target`, or a copy of the base interpreter.
-fn place_interpreter(
-    ctx: &Context,
-    how: Placement,
-    role: Role,
-    target: &Path,
-    rel: &Path,
-) -> anyhow::Result<()> {
-    if how == Placement::Link {
-        match ctx.fs.entry(rel)? {
-            EntryKind::Missing => return ctx.fs.symlink(target, rel),
-            EntryKind::Symlink => {
-                // Re-point a link left by an older base (`--upgrade` after the base moved).
-                if role == Role::Main && ctx.fs.read_link(rel)? != target {
-                    ctx.fs.remove(rel)?;
-                    return ctx.fs.symlink(target, rel);
-                }
-                if role == Role::Alias {
-                    ctx.fs.remove(rel)?;
-                    return ctx.fs.symlink(target, rel);
-                }
-                return Ok(());
-            }
-            // CPython's symlink attempt fails on an existing file and it copies instead.
-            EntryKind::File => {}
-            EntryKind::Dir => anyhow::bail!("{} is a directory", ctx.env_dir.join(rel).display()),
-        }
-    }
-    ctx.fs.copy_in(&ctx.executable, rel, EXE_MODE)
 }

@@ -1,4 +1,5 @@
-//! Differential tests: for every CPython 3.8-3.13 on the machine and a matrix
+//! Differential tests: for every CPython 3.8-3.13 on the machine, Debian's
+//! python3 and Debian's PyPy 3.9, and a matrix
 //! of flags, `venv` and `pythonX.Y -m venv` create environments side by side,
 //! and the trees, pyvenv.cfg and the environments' behaviour must match.
 //!
@@ -230,12 +231,17 @@ fn record_differences(ours: &Path, theirs: &Path) -> Vec<String> {
 
 /// Creates with `flags` on both sides and asserts there is no difference.
 fn assert_same(minor: u32, flags: &[&str], with_pip: bool) {
-    let pair = Pair::new(&cpython(minor));
+    assert_same_for(&cpython(minor), flags, with_pip);
+}
+
+fn assert_same_for(python: &Path, flags: &[&str], with_pip: bool) {
+    let pair = Pair::new(python);
     pair.create(flags);
     let diffs = pair.differences(with_pip);
     assert!(
         diffs.is_empty(),
-        "3.{minor} {flags:?}:\n{}",
+        "{} {flags:?}:\n{}",
+        python.display(),
         diffs.join("\n")
     );
 }
@@ -262,6 +268,147 @@ fn matrix(minor: u32) {
     for flags in &combos {
         assert_same(minor, flags, false);
     }
+}
+
+/// Debian's PyPy 3.9 (`apt-get install pypy3`, done by tools/install-test-deps.sh).
+fn pypy() -> PathBuf {
+    let python = PathBuf::from("/usr/bin/pypy3");
+    assert!(
+        python.exists(),
+        "Debian's pypy3 is missing: run tools/install-test-deps.sh (apt-get install pypy3)"
+    );
+    python
+}
+
+/// PyPy's venv: `pypy3 -> base`, `pypy`, `python*` relative, `lib/pypy3.9`.
+#[test]
+fn pypy_matrix() {
+    for flags in [
+        &["--without-pip"][..],
+        &["--without-pip", "--system-site-packages"],
+        &["--without-pip", "--prompt", "my prompt's \"name\""],
+        &["--without-pip", "--prompt", "."],
+    ] {
+        assert_same_for(&pypy(), flags, false);
+    }
+}
+
+/// pip and setuptools seeded natively from the wheels Debian's PyPy
+/// ensurepip takes from /usr/share/python-wheels (and copies into the env).
+#[test]
+fn pypy_seeded() {
+    assert_same_for(&pypy(), &["--system-site-packages"], true);
+}
+
+/// A PyPy whose (Debian-patched) ensurepip finds no wheel in the directory
+/// written into it: PyPy's own venv stops with a traceback half way; ours
+/// names the directory in one line and creates nothing. The PyPy is
+/// Debian's executable with its library linked in, but for an ensurepip
+/// that looks in an empty directory.
+#[test]
+fn pypy_without_wheels_says_where_it_looked() {
+    let s = Scratch::new();
+    let root = s.path().join("pypy");
+    let stdlib = root.join("lib/pypy3.9");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::create_dir_all(stdlib.join("ensurepip")).unwrap();
+    let exe = root.join("bin/pypy3.9");
+    std::fs::copy(std::fs::canonicalize(pypy()).unwrap(), &exe).unwrap();
+    let system = Path::new("/usr/lib/pypy3.9");
+    for entry in std::fs::read_dir(system).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name != "ensurepip" {
+            std::os::unix::fs::symlink(system.join(&name), stdlib.join(&name)).unwrap();
+        }
+    }
+    let empty = s.path().join("elsewhere/share/python-wheels");
+    std::fs::create_dir_all(&empty).unwrap();
+    for name in ["__init__.py", "__main__.py", "_uninstall.py"] {
+        let text = std::fs::read_to_string(system.join("ensurepip").join(name)).unwrap();
+        assert!(
+            name != "__init__.py" || text.contains("'/usr/share/python-wheels"),
+            "Debian's PyPy ensurepip no longer names /usr/share/python-wheels"
+        );
+        let text = text.replace(
+            "'/usr/share/python-wheels",
+            &format!("'{}", empty.display()),
+        );
+        std::fs::write(stdlib.join("ensurepip").join(name), text).unwrap();
+    }
+
+    let theirs = cpython_venv(&exe, s.path(), &["theirs"]);
+    assert!(
+        !theirs.status.success(),
+        "pypy3 -m venv found wheels in an empty directory"
+    );
+    let out = s.venv(&["-p", exe.to_str().unwrap(), "ours"]);
+    assert_one_line_error(
+        &out,
+        &[
+            "is missing the wheels it installs",
+            &format!("{}/pip-*.whl", empty.display()),
+            "--without-pip",
+        ],
+    );
+    assert!(!s.path().join("ours").exists());
+    // Without pip the same interpreter serves.
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", exe.to_str().unwrap(), "ours"]),
+        "venv --without-pip",
+    );
+}
+
+#[test]
+fn pypy_clear_and_upgrade() {
+    clear_and_upgrade_for(&pypy(), "pypy3");
+}
+
+/// `pypy3 -m venv --copies` on a system PyPy copies all of /usr/lib (and
+/// fails); ours copies the interpreter under its names and nothing else it
+/// does not need, says so with -v, and the environment works.
+#[test]
+fn pypy_copies_only_what_it_needs() {
+    let s = Scratch::new();
+    let out = s.venv(&[
+        "-v",
+        "-p",
+        "/usr/bin/pypy3",
+        "--copies",
+        "--without-pip",
+        "env",
+    ]);
+    assert_ok(&out, "venv --copies with pypy3");
+    let env = s.path().join("env");
+    let mut copied: Vec<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| l.strip_prefix("venv: copied "))
+        .map(|l| l.split(' ').next().unwrap().to_owned())
+        .collect();
+    copied.sort();
+    assert_eq!(
+        copied,
+        [
+            "bin/pypy",
+            "bin/pypy3",
+            "bin/python",
+            "bin/python3",
+            "bin/python3.9"
+        ],
+        "{}",
+        stderr(&out)
+    );
+    let tree = snapshot(&env);
+    assert!(
+        tree.len() < 20,
+        "copied more than the interpreter: {tree:?}"
+    );
+    let said = python_says(
+        &env.join("bin/python"),
+        "import sys; print(sys.prefix == sys.exec_prefix, sys.base_prefix)",
+    );
+    assert_eq!(said.trim(), "True /usr");
+    let prefix = python_says(&env.join("bin/python"), "import sys; print(sys.prefix)");
+    assert_eq!(Path::new(prefix.trim()), env.canonicalize().unwrap());
 }
 
 fn with_pip(minor: u32) {
@@ -326,7 +473,11 @@ fn launchers_for_long_and_spaced_paths() {
 
 /// `--clear` on an env holding extra files, and `--upgrade` of an existing env.
 fn clear_and_upgrade(minor: u32) {
-    let pair = Pair::new(&cpython(minor));
+    clear_and_upgrade_for(&cpython(minor), &format!("3.{minor}"));
+}
+
+fn clear_and_upgrade_for(python: &Path, minor: &str) {
+    let pair = Pair::new(python);
     pair.create(&["--without-pip"]);
     for side in ["cpy", "our"] {
         std::fs::write(pair.env(side).join("junk.txt"), "x").unwrap();
@@ -334,25 +485,17 @@ fn clear_and_upgrade(minor: u32) {
     }
     pair.create(&["--without-pip", "--clear"]);
     let diffs = pair.differences(false);
-    assert!(diffs.is_empty(), "3.{minor} --clear:\n{}", diffs.join("\n"));
+    assert!(diffs.is_empty(), "{minor} --clear:\n{}", diffs.join("\n"));
     assert!(!pair.env("our").join("junk.txt").exists());
 
     pair.create(&["--without-pip", "--upgrade"]);
     let diffs = pair.differences(false);
-    assert!(
-        diffs.is_empty(),
-        "3.{minor} --upgrade:\n{}",
-        diffs.join("\n")
-    );
+    assert!(diffs.is_empty(), "{minor} --upgrade:\n{}", diffs.join("\n"));
 
     // Re-running plain creation over an existing env is allowed and in place.
     pair.create(&["--without-pip", "--prompt", "again"]);
     let diffs = pair.differences(false);
-    assert!(
-        diffs.is_empty(),
-        "3.{minor} re-create:\n{}",
-        diffs.join("\n")
-    );
+    assert!(diffs.is_empty(), "{minor} re-create:\n{}", diffs.join("\n"));
 }
 
 macro_rules! per_version {

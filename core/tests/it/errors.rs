@@ -3,27 +3,9 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::common::*;
-
-/// Asserts a failed run with exactly one line on stderr containing every `needle`.
-fn assert_one_line_error(out: &Output, needles: &[&str]) {
-    assert!(
-        !out.status.success(),
-        "expected failure, got success; stderr: {}",
-        stderr(out)
-    );
-    let err = stderr(out);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line of error, got:\n{err}");
-    for needle in needles {
-        assert!(
-            err.contains(needle),
-            "error {err:?} does not mention {needle:?}"
-        );
-    }
-}
 
 #[test]
 fn env_dir_is_a_regular_file() {
@@ -71,7 +53,46 @@ fn python_2_is_refused() {
         .expect("pyenv has no Python 2.7 (install it with `pyenv install 2.7`)")
         .join("bin/python2.7");
     let out = s.venv(&["--without-pip", "-p", py2.to_str().unwrap(), "env"]);
-    assert_one_line_error(&out, &["is Python 2.7", "needs CPython 3.8 or newer"]);
+    assert_one_line_error(&out, &["is Python 2.7", "venv serves CPython 3.8+, PyPy"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn python_3_7_is_refused() {
+    let s = Scratch::new();
+    let py37 = std::fs::read_dir(pyenv_root().join("versions"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("3.7."))
+        .expect("pyenv has no Python 3.7 (install it with `pyenv install 3.7`)")
+        .join("bin/python3.7");
+    let out = s.venv(&["--without-pip", "-p", py37.to_str().unwrap(), "env"]);
+    assert_one_line_error(&out, &["is Python 3.7", "venv serves CPython 3.8+"]);
+    assert!(!s.path().join("env").exists());
+}
+
+/// An interpreter of an implementation whose venv we do not model (a stand-in
+/// that answers the query as such an interpreter would: its version and name).
+#[test]
+fn unknown_implementation_is_refused() {
+    let s = Scratch::new();
+    let fake = s.path().join("ironpython");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nprintf '{\"version\": [3, 12, 0], \"implementation\": \"ironpython\"}'\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = s.venv(&["--without-pip", "-p", fake.to_str().unwrap(), "env"]);
+    assert_one_line_error(
+        &out,
+        &[
+            "is ironpython",
+            "venv serves CPython 3.8+, PyPy 3.8+ and GraalPy",
+        ],
+    );
     assert!(!s.path().join("env").exists());
 }
 

@@ -154,6 +154,24 @@ pub fn cpython_venv(python: &Path, cwd: &Path, args: &[&str]) -> Output {
         .expect("run python -m venv")
 }
 
+/// Asserts a failed run with exactly one line on stderr containing every `needle`.
+pub fn assert_one_line_error(out: &Output, needles: &[&str]) {
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {}",
+        stderr(out)
+    );
+    let err = stderr(out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line of error, got:\n{err}");
+    for needle in needles {
+        assert!(
+            err.contains(needle),
+            "error {err:?} does not mention {needle:?}"
+        );
+    }
+}
+
 pub fn assert_ok(out: &Output, what: &str) {
     assert!(
         out.status.success(),
