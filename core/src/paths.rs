@@ -27,6 +27,23 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// `os.path.relpath(to, from)` for two paths in the same frame (both
+/// absolute and normalised, or both relative to one directory), lexically.
+/// The same path gives an empty path.
+pub fn relative(from: &Path, to: &Path) -> PathBuf {
+    let f: Vec<Component> = from.components().collect();
+    let t: Vec<Component> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::absolute;

@@ -628,18 +628,10 @@ fn plan_links(
     }
 }
 
-/// The relative path from directory `from` to `to`, both relative to the env.
+/// The relative path from directory `from` to `to`, both relative to the
+/// env; `.` for the same directory.
 fn relative_to(from: &Path, to: &Path) -> PathBuf {
-    let f: Vec<Component> = from.components().collect();
-    let t: Vec<Component> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..f.len() {
-        out.push("..");
-    }
-    for c in &t[common..] {
-        out.push(c);
-    }
+    let mut out = crate::paths::relative(from, to);
     if out.as_os_str().is_empty() {
         out.push(".");
     }

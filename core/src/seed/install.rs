@@ -249,7 +249,9 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
     let meta = &entry.meta;
     // pip's scripts are created with the default mode plus r-x for everyone.
     let script_mode = (0o666 & !crate::os::umask()) | 0o555;
-    let bin_from_site = relative_path(&ctx.lib_path, &ctx.bin_path);
+    let bin_from_site = crate::paths::relative(&ctx.lib_path, &ctx.bin_path)
+        .to_string_lossy()
+        .into_owned();
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, spec) in &meta.scripts {
         let text = launcher::script_text(launcher_interp(ctx), spec);
@@ -294,19 +296,4 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-/// `os.path.relpath(to, from)` for two absolute, normalised paths.
-fn relative_path(from: &Path, to: &Path) -> String {
-    let f: Vec<_> = from.components().collect();
-    let t: Vec<_> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..f.len() {
-        out.push("..");
-    }
-    for c in &t[common..] {
-        out.push(c);
-    }
-    out.to_string_lossy().into_owned()
 }

@@ -3,7 +3,7 @@
 //! virtualenv and uv offer): `exec(open(path).read(), {"__file__": path})`.
 //! An activator hook; the script's text is this project's own.
 
-use venv_plugin::{bail, Context, Result};
+use venv_plugin::{bail, python_literal, Context, Result};
 
 const SCRIPT: &str = r#""""Activates this virtual environment inside a running Python process
 (for a shell, source bin/activate instead):
@@ -37,23 +37,6 @@ sys.path[:] = [p for p in sys.path if p not in _known] + _known
 sys.prefix = sys.exec_prefix = _env
 "#;
 
-/// `text` as a Python string literal.
-fn literal(text: &str) -> String {
-    let mut out = String::from("'");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
 #[venv_plugin::activator]
 fn activate_this(ctx: &Context) -> Result {
     let Some(site) = ctx.lib_path.strip_prefix(&format!("{}/", ctx.env_dir)) else {
@@ -63,8 +46,8 @@ fn activate_this(ctx: &Context) -> Result {
         );
     };
     let script = SCRIPT
-        .replace("@PROMPT@", &literal(&ctx.prompt))
-        .replace("@SITE@", &literal(site));
+        .replace("@PROMPT@", &python_literal(&ctx.prompt))
+        .replace("@SITE@", &python_literal(site));
     ctx.write_bin("activate_this.py", script)?;
     Ok(())
 }

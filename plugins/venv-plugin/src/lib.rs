@@ -181,6 +181,25 @@ pub mod log {
     }
 }
 
+
+/// `text` as a single-quoted Python string literal (also valid xonsh), for
+/// hooks that write Python or xonsh source: backslashes, quotes and control
+/// characters escaped, everything else kept.
+pub fn python_literal(text: &str) -> String {
+    let mut out = String::from("'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
 /// Progress of a long step (the docs' `progress(text, context)` callback).
 pub fn progress(text: impl AsRef<str>) {
     host::progress(text.as_ref());

@@ -3,24 +3,7 @@
 //! the activator hook: it writes into `ctx.bin_path`, and the host copies
 //! the new file into the environment's `bin`.
 
-use venv_plugin::{Context, Result};
-
-/// `text` as a Python (and so xonsh) string literal.
-fn literal(text: &str) -> String {
-    let mut out = String::from("'");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+use venv_plugin::{python_literal, Context, Result};
 
 const SCRIPT: &str = r#"# Activates a Python virtual environment in xonsh:
 #     source @BIN@/activate.xsh
@@ -55,9 +38,9 @@ aliases['deactivate'] = _venv_xsh_deactivate
 fn activate_xsh(ctx: &Context) -> Result {
     let script = SCRIPT
         .replace("@BIN@", &ctx.bin_path)
-        .replace("@ENV@", &literal(&ctx.env_dir))
-        .replace("@PROMPT@", &literal(&ctx.prompt))
-        .replace("@BINLIT@", &literal(&ctx.bin_path));
+        .replace("@ENV@", &python_literal(&ctx.env_dir))
+        .replace("@PROMPT@", &python_literal(&ctx.prompt))
+        .replace("@BINLIT@", &python_literal(&ctx.bin_path));
     ctx.write_bin("activate.xsh", script)?;
     Ok(())
 }
