@@ -19,6 +19,10 @@ for minor in 8 9 10 11 12 13; do
     fi
 done
 
+# The Rust toolchain pinned in rust-toolchain.toml (rustup does not install
+# it by itself where RUSTUP_AUTO_INSTALL=0), then the format and lint gates.
+bash tools/install-toolchain.sh
+bash tools/lint.sh
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
 # componentize-py, componentize-js (+ jco) and xonsh, under target/guest-tools:

@@ -995,7 +995,7 @@ fn a_symlink_swapped_during_the_run_never_runs_unpinned_code() {
             let tmp = link.with_extension("tmp");
             let mut n = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let target = if n % 2 == 0 { &good } else { &bad };
+                let target = if n.is_multiple_of(2) { &good } else { &bad };
                 let _ = std::fs::remove_file(&tmp);
                 std::os::unix::fs::symlink(target, &tmp).unwrap();
                 std::fs::rename(&tmp, &link).unwrap();

@@ -181,7 +181,6 @@ pub mod log {
     }
 }
 
-
 /// `text` as a single-quoted Python string literal (also valid xonsh), for
 /// hooks that write Python or xonsh source: backslashes, quotes and control
 /// characters escaped, everything else kept.
