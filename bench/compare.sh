@@ -6,7 +6,8 @@
 # Usage: bench/compare.sh [PYTHON] [--runs N] [--slow-runs N] [--order blocked|interleaved]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"
+source tools/lib.sh
+PYTHON="$(pyenv_python 12)"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then PYTHON="$1"; shift; fi
 
 TOOLS=bench/.tools

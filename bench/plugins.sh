@@ -5,7 +5,8 @@
 # Usage: bench/plugins.sh [PYTHON] [--runs N] [--compare OTHER_VENV_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"
+source tools/lib.sh
+PYTHON="$(pyenv_python 12)"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then PYTHON="$1"; shift; fi
 bash tools/build-plugins.sh >/dev/null
 # The JavaScript hook (componentize-js from npm, see examples/js-hook).

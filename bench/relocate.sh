@@ -6,7 +6,8 @@
 #   --runs N     samples per command [default: 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 | tail -1)"
+source tools/lib.sh
+PYTHON="$(pyenv_python 12)"
 VENV_BIN=""
 RUNS=20
 while [ $# -gt 0 ]; do

@@ -8,21 +8,18 @@
 # Usage: tools/install-guest-toolchains.sh [python] [js] [xonsh]   (none: all)
 # Prints nothing on stdout; says what it installs on stderr.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TOOLS="$ROOT/target/guest-tools"
+LOG_NAME=install-guest-toolchains
+source "$(dirname "$0")/lib.sh"
+TOOLS="$REPO_ROOT/target/guest-tools"
 COMPONENTIZE_PY="0.25.1"
 JCO="1.35.0"
 COMPONENTIZE_JS="0.23.0"
 XONSH="0.19.*"
 
-log() { printf 'install-guest-toolchains: %s\n' "$*" >&2; }
-
 # A CPython 3.10+ to make private environments with: pyenv's 3.12 where
 # present (shims may not resolve), else python3.
 base_python() {
-    local p
-    p="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12 2>/dev/null | tail -1 || true)"
-    echo "${p:-$(command -v python3)}"
+    pyenv_python 12 || command -v python3
 }
 
 # A private environment at $1 with the pip requirement $2, whose command $3 must run.
@@ -45,9 +42,7 @@ js_tools() {
     fi
     command -v npm >/dev/null 2>&1 || {
         log "npm not found; installing Debian's nodejs and npm"
-        SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
-        DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y --no-install-recommends nodejs npm >&2 \
-            || { "${SUDO[@]}" apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y --no-install-recommends nodejs npm >&2; }
+        apt_install nodejs npm
     }
     log "npm install @bytecodealliance/jco@$JCO @bytecodealliance/componentize-js@$COMPONENTIZE_JS into $dir"
     mkdir -p "$dir"

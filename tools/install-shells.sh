@@ -9,13 +9,8 @@ NU_VERSION="${NU_VERSION:-0.115.1}"
 NU_PREFIX="${NU_PREFIX:-/opt/nushell}"
 BIN_DIR="${BIN_DIR:-/usr/local/bin}"
 
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=()
-else
-    SUDO=(sudo)
-fi
-
-log() { printf 'install-shells: %s\n' "$*" >&2; }
+LOG_NAME=install-shells
+source "$(dirname "$0")/lib.sh"
 
 # --- Debian packages -------------------------------------------------------
 missing=()
@@ -26,13 +21,7 @@ command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v tcsh >/dev/null 2>&1 || missing+=(tcsh)
 
 if [ "${#missing[@]}" -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    log "apt-get install ${missing[*]}"
-    # A fresh machine has no package lists; install fails without them.
-    if ! "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
-        "${SUDO[@]}" apt-get update -q
-        "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-    fi
+    apt_install "${missing[@]}"
 else
     log "zsh, fish, tcsh, dash already installed"
 fi
@@ -50,9 +39,7 @@ if nu_ok; then
 else
     command -v npm >/dev/null 2>&1 || {
         log "npm not found; installing Debian's npm"
-        export DEBIAN_FRONTEND=noninteractive
-        "${SUDO[@]}" apt-get update -q
-        "${SUDO[@]}" apt-get install -y --no-install-recommends nodejs npm
+        apt_install nodejs npm
     }
     log "npm install nushell@$NU_VERSION into $NU_PREFIX"
     "${SUDO[@]}" mkdir -p "$NU_PREFIX"

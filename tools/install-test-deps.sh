@@ -8,7 +8,8 @@
 # target/test-tools (the wheel is built with it and installed by a test);
 # and the Windows and macOS standard libraries for the type-check. Idempotent.
 set -euo pipefail
-SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
+LOG_NAME=install-test-deps
+source "$(dirname "$0")/lib.sh"
 missing=()
 command -v hg >/dev/null 2>&1 || missing+=(mercurial)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
@@ -20,15 +21,10 @@ fi
 [ -x /usr/bin/python3 ] || missing+=(python3 python3-venv)
 [ -x /usr/bin/pypy3 ] || missing+=(pypy3)
 ls /usr/share/python-wheels/pip-*.whl >/dev/null 2>&1 || missing+=(python3-pip-whl python3-setuptools-whl)
-if [ "${#missing[@]}" -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" \
-        || { "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
-fi
+[ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 
 # maturin, in a virtual environment of its own under target/ (never committed).
-root="$(cd "$(dirname "$0")/.." && pwd)"
-tools="$root/target/test-tools"
+tools="$REPO_ROOT/target/test-tools"
 if [ ! -x "$tools/bin/maturin" ]; then
     /usr/bin/python3 -m venv "$tools"
     "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
@@ -41,7 +37,6 @@ for target in x86_64-pc-windows-gnu x86_64-pc-windows-msvc aarch64-apple-darwin;
     rustup target list --installed 2>/dev/null | grep -qx "$target" && continue
     rustup target add "$target" >/dev/null 2>&1 && continue
     if ! [ -x /usr/bin/cargo ] || ! [ -d /usr/lib/rustlib/src ]; then
-        "${SUDO[@]}" apt-get update -q
-        "${SUDO[@]}" apt-get install -y --no-install-recommends rustc-web cargo-web rust-web-src
+        apt_install rustc-web cargo-web rust-web-src
     fi
 done

@@ -25,13 +25,8 @@ ROUTE="${WASM_ROUTE:-auto}"
 RUSTUP_TARGET_TIMEOUT="${RUSTUP_TARGET_TIMEOUT:-90}"
 DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 wasi-libc)
 
-log() { printf 'install-wasm-toolchain: %s\n' "$*" >&2; }
-
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=()
-else
-    SUDO=(sudo)
-fi
+LOG_NAME=install-wasm-toolchain
+source "$(dirname "$0")/lib.sh"
 
 rustup_has_target() {
     command -v rustup >/dev/null 2>&1 &&
@@ -54,18 +49,9 @@ debian_ready() {
 }
 
 install_debian() {
-    export DEBIAN_FRONTEND=noninteractive
-    local missing
-    mapfile -t missing < <(debian_missing)
-    if [ "${#missing[@]}" -gt 0 ]; then
-        log "apt-get install ${missing[*]}"
-        # A fresh machine has no package lists (or stale ones without the
-        # security suite's rustc-web): update once and retry.
-        if ! "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
-            "${SUDO[@]}" apt-get update -q >&2
-            "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2
-        fi
-    fi
+    # A fresh machine has no package lists (or stale ones without the
+    # security suite's rustc-web): apt_install updates once and retries.
+    apt_install "${DEBIAN_PACKAGES[@]}"
     if ! debian_ready; then
         log "Debian packages installed but /usr/bin/cargo, /usr/bin/rustc," \
             "/usr/lib/llvm-22/bin/wasm-ld or /usr/lib/wasm32-wasi/libc.a is missing"

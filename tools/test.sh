@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 
 # The differential tests compare against CPython 3.8-3.13 from pyenv; they
 # come with this machine kind and cannot be downloaded here, so say so early.
-for minor in 8 9 10 11 12 13; do
-    if ! ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3."$minor".* >/dev/null 2>&1; then
+source tools/lib.sh
+for minor in "${PYTHON_MINORS[@]}"; do
+    if ! pyenv_python "$minor" >/dev/null; then
         echo "tools/test.sh: CPython 3.$minor is missing under ${PYENV_ROOT:-$HOME/.pyenv}/versions (pyenv install 3.$minor)" >&2
         exit 1
     fi

@@ -17,7 +17,7 @@ use crate::context::{scm_ignore_files, Context, Options};
 use crate::error::VenvError;
 use crate::interpreter::Interpreter;
 use crate::paths::absolute;
-use crate::report::{self, Event, SharedReporter};
+use crate::report::{self, Event, SharedReporter, Step};
 use crate::staging::{OnExisting, Staging};
 use crate::steps::{DefaultSteps, Steps};
 
@@ -128,7 +128,7 @@ impl EnvBuilder {
                 if let Some(staging) = ctx.take_staging() {
                     staging
                         .commit()
-                        .map_err(|e| VenvError::step("publish", &env_dir, e))?;
+                        .map_err(|e| VenvError::step(Step::Publish, &env_dir, e))?;
                 }
                 Ok(env_dir)
             }
@@ -145,16 +145,13 @@ impl EnvBuilder {
 /// CPython's `create`, after `ensure_directories` made the context.
 fn run_steps(ctx: &Context, steps: &mut dyn Steps) -> Result<(), VenvError> {
     let opts = &ctx.options;
-    let run = |step: &'static str, f: &mut dyn FnMut() -> anyhow::Result<()>| {
+    let run = |step: Step, f: &mut dyn FnMut() -> anyhow::Result<()>| {
         crate::interrupt::check()?;
         let started = Instant::now();
-        let result = f().map_err(|e| match e.downcast::<VenvError>() {
+        let result = f().map_err(|e| match crate::interrupt::requested() {
             // A step stopped by a signal failed because of it: say so.
-            _ if crate::interrupt::requested().is_some() => VenvError::Interrupted {
-                signal: crate::interrupt::requested().unwrap_or_default(),
-            },
-            Ok(v) => v,
-            Err(e) => VenvError::step(step, &ctx.env_dir, format!("{e:#}")),
+            Some(signal) => VenvError::Interrupted { signal },
+            None => VenvError::from_step(step, &ctx.env_dir, e),
         });
         ctx.report(Event::StepFinished {
             step,
@@ -162,34 +159,34 @@ fn run_steps(ctx: &Context, steps: &mut dyn Steps) -> Result<(), VenvError> {
         });
         result
     };
-    run("ensure_directories", &mut || steps.ensure_directories(ctx))?;
+    run(Step::EnsureDirectories, &mut || steps.ensure_directories(ctx))?;
     for scm in &ctx.scm_ignore_files {
-        run("create_scm_ignore_file", &mut || {
+        run(Step::CreateScmIgnoreFile, &mut || {
             steps.create_scm_ignore_file(ctx, scm)
         })?;
     }
     // bpo-24875: pip is installed while the config still says no system site-packages.
-    run("create_configuration", &mut || {
+    run(Step::CreateConfiguration, &mut || {
         steps.create_configuration(ctx, false)
     })?;
-    run("setup_python", &mut || steps.setup_python(ctx))?;
+    run(Step::SetupPython, &mut || steps.setup_python(ctx))?;
     if opts.with_pip {
-        run("setup_pip", &mut || steps.setup_pip(ctx))?;
+        run(Step::SetupPip, &mut || steps.setup_pip(ctx))?;
     }
     if !opts.upgrade {
-        run("setup_scripts", &mut || steps.setup_scripts(ctx))?;
-        run("post_setup", &mut || steps.post_setup(ctx))?;
+        run(Step::SetupScripts, &mut || steps.setup_scripts(ctx))?;
+        run(Step::PostSetup, &mut || steps.post_setup(ctx))?;
     }
     if opts.system_site_packages {
-        run("create_configuration", &mut || {
+        run(Step::CreateConfiguration, &mut || {
             steps.create_configuration(ctx, true)
         })?;
     }
     if opts.upgrade_deps {
-        run("upgrade_dependencies", &mut || {
+        run(Step::UpgradeDependencies, &mut || {
             steps.upgrade_dependencies(ctx)
         })?;
     }
-    run("finish", &mut || steps.finish(ctx))?;
+    run(Step::Finish, &mut || steps.finish(ctx))?;
     Ok(())
 }

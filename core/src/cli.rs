@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
-use venv::error::VenvError;
-use venv::policy::{LimitSettings, Requested};
+use venv::error::{PolicyError, VenvError};
+use venv::plugin::Grant;
+use venv::policy::{LimitSettings, PluginOption, Requested};
 use venv::{Cache, LinkMode, Options, Prompt, Seeder};
 
 /// `--link-mode`.
@@ -329,8 +330,11 @@ impl Cli {
                 value: opt.clone(),
                 expected: "NAME.key=value",
             })?;
-            req.options
-                .push((name.to_owned(), key.to_owned(), value.to_owned()));
+            req.options.push(PluginOption {
+                plugin: name.to_owned(),
+                key: key.to_owned(),
+                value: value.to_owned(),
+            });
         }
         for grant in &self.plugin_grants {
             let (name, what) = grant
@@ -340,7 +344,13 @@ impl Cli {
                     value: grant.clone(),
                     expected: "NAME=run-python, NAME=run-in-env or NAME=read:DIR",
                 })?;
-            req.grants.push((name.to_owned(), what.to_owned()));
+            let grant = Grant::parse(what, |dir| cwd.join(dir)).map_err(|_| {
+                PolicyError::UnknownGrant {
+                    owner: format!("plugin `{name}`"),
+                    grant: what.to_owned(),
+                }
+            })?;
+            req.grants.push((name.to_owned(), grant));
         }
         req.limits = LimitSettings {
             memory_mib: self.plugin_memory,

@@ -261,7 +261,7 @@ impl Context {
         if let Some(staging) = self.staging.borrow_mut().as_mut() {
             staging
                 .publish()
-                .map_err(|e| VenvError::step("publish", &self.env_dir, e))?;
+                .map_err(|e| VenvError::step(crate::report::Step::Publish, &self.env_dir, e))?;
         }
         Ok(())
     }

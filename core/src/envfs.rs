@@ -96,6 +96,37 @@ impl EnvDir {
         })
     }
 
+    /// Writes what `reader` yields to `rel` (streamed, never held in memory),
+    /// as [`EnvDir::write_file`] does.
+    pub fn write_from(
+        &self,
+        rel: &Path,
+        reader: &mut dyn io::Read,
+        mode: Option<u32>,
+    ) -> anyhow::Result<()> {
+        self.replace_with(rel, |file| {
+            io::copy(reader, file)?;
+            if let Some(mode) = mode {
+                crate::os::set_mode(file, mode)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The names of the entries in the directory `rel` (none when it is missing).
+    pub fn names_in(&self, rel: &Path) -> io::Result<Vec<String>> {
+        let dir = match self.dir.open_dir_nofollow(rel) {
+            Ok(dir) => dir,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut names = Vec::new();
+        for entry in dir.entries()? {
+            names.push(entry?.file_name().to_string_lossy().into_owned());
+        }
+        Ok(names)
+    }
+
     /// Copies the (ambient, read-only) file `src` to `rel` with exact `mode`.
     pub fn copy_in(&self, src: &Path, rel: &Path, mode: u32) -> anyhow::Result<()> {
         let mut from = std::fs::File::open(src)

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub use crate::report::Step;
+
 /// The interpreters whose own `venv` is reproduced (one line, for messages).
 pub const SUPPORTED: &str = "CPython 3.8+, PyPy 3.8+ and GraalPy (Linux, macOS, Windows)";
 
@@ -104,9 +106,9 @@ pub enum VenvError {
     #[error("cannot write the archive {path}: {reason}; choose a writable path ending in .tar.zst or .tar.gz")]
     Pack { path: PathBuf, reason: String },
 
-    #[error("step `{step}` failed for {env}: {message}")]
+    #[error("{}: {} failed: {message}", env.display(), step.doing())]
     Step {
-        step: &'static str,
+        step: Step,
         env: PathBuf,
         message: String,
     },
@@ -114,11 +116,29 @@ pub enum VenvError {
 
 impl VenvError {
     /// Wraps any error raised inside a builder step so the message names the step.
-    pub fn step(step: &'static str, env: &std::path::Path, err: impl std::fmt::Display) -> Self {
+    pub fn step(step: Step, env: &std::path::Path, err: impl std::fmt::Display) -> Self {
         VenvError::Step {
             step,
             env: env.to_path_buf(),
             message: one_line(&err.to_string()),
+        }
+    }
+
+    /// What a step's error becomes: the typed error it carries (a
+    /// [`VenvError`], or a [`PluginError`] or [`PolicyError`] a hook or
+    /// policy raised), else [`VenvError::Step`] with its text.
+    pub fn from_step(step: Step, env: &std::path::Path, err: anyhow::Error) -> VenvError {
+        let err = match err.downcast::<VenvError>() {
+            Ok(e) => return e,
+            Err(e) => e,
+        };
+        let err = match err.downcast::<PluginError>() {
+            Ok(e) => return VenvError::Plugin(e),
+            Err(e) => e,
+        };
+        match err.downcast::<PolicyError>() {
+            Ok(e) => VenvError::Policy(e),
+            Err(e) => VenvError::step(step, env, format!("{e:#}")),
         }
     }
 }
@@ -142,6 +162,30 @@ pub fn one_line(text: &str) -> String {
         .join(" | ")
 }
 
+/// Why a plugin limit's value is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeError {
+    #[error("it is not a finite number")]
+    NotFinite,
+    #[error("it is outside {}..={} {unit}", shown(*min), shown(*max))]
+    Outside {
+        min: f64,
+        max: f64,
+        unit: &'static str,
+    },
+}
+
+/// A limit's value as a message shows it: plain for everyday magnitudes,
+/// in exponent form for huge or tiny ones (`1e300`, not 301 digits).
+pub fn shown(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-3..1e9).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    }
+}
+
 /// A policy, user config or plugin request that cannot be honoured.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PolicyError {
@@ -159,11 +203,12 @@ pub enum PolicyError {
         reason: String,
     },
 
-    #[error("{owner}: grant `{grant}`: {dir} is not a directory")]
+    #[error("{owner}: grant `{grant}`: {} cannot be opened as a directory ({reason})", dir.display())]
     GrantNotADirectory {
         owner: String,
         grant: String,
         dir: PathBuf,
+        reason: String,
     },
 
     #[error("{owner}: unknown grant `{grant}` (run-python, run-in-env or read:DIR)")]
@@ -242,10 +287,10 @@ pub enum PolicyError {
         what: &'static str,
         value: String,
         from: &'static str,
-        reason: String,
+        reason: RangeError,
     },
 
-    #[error("{what} {value} {unit} from {from} exceeds the policy {policy}'s cap of {cap} {unit}")]
+    #[error("{what} {} {unit} from {from} exceeds the policy {policy}'s cap of {} {unit}", shown(*value), shown(*cap))]
     LimitOverCap {
         what: &'static str,
         value: f64,
@@ -341,9 +386,11 @@ pub enum PluginFailure {
     #[error("wrote {what} in {hook}; {rule}")]
     Refused {
         what: String,
-        hook: &'static str,
+        hook: Hook,
         rule: &'static str,
     },
+    #[error("its grant read:{} would let it see {}, part of the environment being built; grant a directory that neither holds the environment nor lies inside it (e.g. a wheelhouse beside it)", grant.display(), dir.display())]
+    GrantExposesEnv { grant: PathBuf, dir: PathBuf },
     #[error("returned an invalid SCM list: {0}")]
     BadScmList(String),
     #[error("exhausted its stack (unbounded recursion?)")]

@@ -27,6 +27,7 @@ pub mod steps;
 pub mod launcher;
 pub(crate) mod os;
 pub(crate) mod paths;
+pub mod process;
 pub(crate) mod pyrepr;
 pub(crate) mod scripts;
 pub(crate) mod seed;

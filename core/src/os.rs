@@ -381,3 +381,81 @@ pub fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
         Err(io::Error::from(io::ErrorKind::Unsupported))
     }
 }
+
+/// How long [`read_bounded`] waits for a pipe to deliver more.
+pub const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads at most `max` bytes from `path` without ever blocking for good:
+/// a regular file is read; a pipe (FIFO) is read until its writer closes
+/// it, each wait for data bounded by [`PIPE_WAIT`] (opening one with no
+/// writer does not wait); anything else (a device, a socket, a directory)
+/// is refused. More than `max` bytes is an error.
+pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let too_big = || io::Error::other(format!("it is larger than {} KiB", max >> 10));
+    #[cfg(unix)]
+    {
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        use rustix::fs::{fcntl_setfl, fstat, open, FileType, Mode, OFlags};
+        let fd = open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
+        let kind = FileType::from_raw_mode(fstat(&fd)?.st_mode);
+        let mut bytes = Vec::new();
+        match kind {
+            FileType::RegularFile => {
+                fcntl_setfl(&fd, OFlags::empty())?;
+                std::fs::File::from(fd)
+                    .take(max + 1)
+                    .read_to_end(&mut bytes)?;
+            }
+            FileType::Fifo => {
+                let mut file = std::fs::File::from(fd);
+                let wait = Timespec {
+                    tv_sec: PIPE_WAIT.as_secs() as _,
+                    tv_nsec: 0,
+                };
+                let mut buf = vec![0u8; 64 << 10];
+                loop {
+                    let mut fds = [PollFd::new(&file, PollFlags::IN)];
+                    if poll(&mut fds, Some(&wait))? == 0 {
+                        return Err(io::Error::other(format!(
+                            "it is a pipe that sent nothing for {} s",
+                            PIPE_WAIT.as_secs()
+                        )));
+                    }
+                    match file.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => bytes.extend_from_slice(&buf[..n]),
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                        Err(e) => return Err(e),
+                    }
+                    if bytes.len() as u64 > max {
+                        return Err(too_big());
+                    }
+                }
+            }
+            FileType::Directory => return Err(io::Error::other("it is a directory")),
+            _ => {
+                return Err(io::Error::other(
+                    "it is neither a regular file nor a pipe (a device or a socket)",
+                ))
+            }
+        }
+        if bytes.len() as u64 > max {
+            return Err(too_big());
+        }
+        Ok(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        let file = std::fs::File::open(path)?;
+        if !file.metadata()?.is_file() {
+            return Err(io::Error::other("it is not a regular file"));
+        }
+        let mut bytes = Vec::new();
+        file.take(max + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > max {
+            return Err(too_big());
+        }
+        Ok(bytes)
+    }
+}

@@ -35,6 +35,64 @@ pub enum PlaceMethod {
     Symlink,
 }
 
+/// A step of the builder, in CPython's order (`EnvBuilder.create`), plus
+/// our `finish` and the publication of the staged tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    EnsureDirectories,
+    CreateScmIgnoreFile,
+    CreateConfiguration,
+    SetupPython,
+    SetupPip,
+    SetupScripts,
+    PostSetup,
+    UpgradeDependencies,
+    Finish,
+    /// Moving the finished (or, for a step that runs the env's Python,
+    /// the partly built) environment to its final path.
+    Publish,
+}
+
+impl Step {
+    /// CPython's name of the step (`setup_python`), as `-v` shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::EnsureDirectories => "ensure_directories",
+            Step::CreateScmIgnoreFile => "create_scm_ignore_file",
+            Step::CreateConfiguration => "create_configuration",
+            Step::SetupPython => "setup_python",
+            Step::SetupPip => "setup_pip",
+            Step::SetupScripts => "setup_scripts",
+            Step::PostSetup => "post_setup",
+            Step::UpgradeDependencies => "upgrade_dependencies",
+            Step::Finish => "finish",
+            Step::Publish => "publish",
+        }
+    }
+
+    /// What the step does, in a user's words, for messages.
+    pub fn doing(self) -> &'static str {
+        match self {
+            Step::EnsureDirectories => "creating the environment's directories",
+            Step::CreateScmIgnoreFile => "writing the SCM ignore files",
+            Step::CreateConfiguration => "writing pyvenv.cfg",
+            Step::SetupPython => "linking the interpreter",
+            Step::SetupPip => "installing pip",
+            Step::SetupScripts => "writing the activation scripts",
+            Step::PostSetup => "running the post-setup hooks",
+            Step::UpgradeDependencies => "upgrading pip (--upgrade-deps)",
+            Step::Finish => "finishing (seeders and sandboxed post-setup hooks)",
+            Step::Publish => "moving the environment into place",
+        }
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A long piece of work whose progress is reported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Task {
@@ -66,10 +124,7 @@ pub enum Event {
     /// The base interpreter that will be used.
     InterpreterChosen { version: String, path: PathBuf },
     /// A builder step finished (successfully or not).
-    StepFinished {
-        step: &'static str,
-        elapsed: Duration,
-    },
+    StepFinished { step: Step, elapsed: Duration },
     /// A bundled wheel was unpacked and byte-compiled into the cache.
     SeedEntryBuilt {
         package: String,

@@ -138,7 +138,7 @@ impl Staging {
         let entries = match existing {
             Some(_) => Some(
                 list_names(env_dir)
-                    .map_err(|e| VenvError::step("ensure_directories", env_dir, e))?,
+                    .map_err(|e| VenvError::step(crate::report::Step::EnsureDirectories, env_dir, e))?,
             ),
             None => None,
         };
@@ -163,7 +163,7 @@ impl Staging {
             let dir = staging
                 .parent
                 .open_dir(&final_name)
-                .map_err(|e| VenvError::step("ensure_directories", env_dir, e))?;
+                .map_err(|e| VenvError::step(crate::report::Step::EnsureDirectories, env_dir, e))?;
             return Ok((staging, dir));
         }
         let staged_name = staged_name_for(&final_name);
@@ -173,7 +173,7 @@ impl Staging {
         }
         staging.staged_name = staged_name;
         let dir = staging.parent.open_dir(&staging.staged_name).map_err(|e| {
-            let err = VenvError::step("ensure_directories", env_dir, e);
+            let err = VenvError::step(crate::report::Step::EnsureDirectories, env_dir, e);
             staging.discard();
             err
         })?;

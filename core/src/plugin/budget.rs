@@ -113,7 +113,11 @@ impl Meter {
     }
 
     pub fn charge_entry(&self) -> Result<(), Exceeded> {
-        self.charge(&self.entries, self.entries_limit, 1, Exceeded::WriteEntries)
+        self.charge_entries(1)
+    }
+
+    pub fn charge_entries(&self, n: u64) -> Result<(), Exceeded> {
+        self.charge(&self.entries, self.entries_limit, n, Exceeded::WriteEntries)
     }
 }
 

@@ -6,6 +6,20 @@ use super::budget::{Exceeded, Meter};
 use super::limits::{self, Limits};
 use crate::error::PluginFailure;
 
+/// A call's outcome judged: its value, or why it failed. A limit the meter
+/// recorded wins over whatever the guest made of it.
+pub fn verdict<T>(
+    result: wasmtime::Result<T>,
+    meter: &Meter,
+    limits: &Limits,
+) -> Result<T, PluginFailure> {
+    match (result, meter.exceeded()) {
+        (Err(e), _) => Err(failure(&e, limits, meter)),
+        (Ok(_), Some(what)) => Err(limit_failure(what, limits)),
+        (Ok(value), None) => Ok(value),
+    }
+}
+
 /// The failure behind `err`, raised while calling into a plugin.
 pub fn failure(err: &wasmtime::Error, limits: &Limits, meter: &Meter) -> PluginFailure {
     let recorded = meter

@@ -7,6 +7,7 @@
 //! to print first; every byte a seeded wheel puts into the environment goes
 //! through its write allowance.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -14,8 +15,9 @@ use std::time::Instant;
 use super::boundary;
 use super::budget::{Exceeded, Meter};
 use super::contract::{latest, v0_1_0};
+use super::grant::ReadDir;
 use crate::cache::Cache;
-use crate::envpython::{self, PassEnv};
+use crate::envpython::{self, ChildCommand, PassEnv, ProcessError};
 use crate::interpreter::{BundledWheel, Interpreter};
 use crate::report::{Event, LogLevel, SharedReporter};
 use crate::seed::{entry, wheel};
@@ -48,13 +50,21 @@ pub struct Runner {
 /// What `install-wheel` needs. Wheels are read from the granted directories
 /// only, unpacked and byte-compiled into the cache during the call; the
 /// host places them into the environment after the hook returns.
+#[derive(Clone)]
 pub struct WheelInstaller {
-    pub read_dirs: Vec<PathBuf>,
+    pub read_dirs: Vec<ReadDir>,
     pub cache: Cache,
     pub interpreter: Interpreter,
+    /// The names already in the environment's `bin`: no console script may take one.
+    pub bin_names: Vec<String>,
     /// The entries ready to place, in the order asked for.
     pub ready: Arc<Mutex<Vec<entry::SeedEntry>>>,
+    /// Preparations still running (see [`Pending`]).
+    pub pending: Pending,
 }
+
+/// The longest line of a program's output passed on as progress.
+const MAX_PROGRAM_LINE: usize = 16 << 10;
 
 /// The largest wheel `install-wheel` reads.
 const MAX_WHEEL_BYTES: u64 = 256 << 20;
@@ -90,47 +100,40 @@ impl HostApi {
         )
     }
 
-    /// Runs `program args` for a granted runner function, streaming its lines as progress.
-    fn run_program(
-        &mut self,
-        run: &Runner,
-        program: &Path,
-        args: &[String],
-        activated: bool,
-    ) -> wasmtime::Result<Result<i32, String>> {
-        let left = self.deadline.saturating_duration_since(Instant::now());
+    /// Runs a granted runner function's program within the call's time,
+    /// streaming its lines as progress. The program, and everything it
+    /// starts, is killed at the deadline, when the output allowance runs out,
+    /// or when it ends (see [`crate::process`]).
+    fn run_program(&mut self, command: ChildCommand) -> wasmtime::Result<Result<i32, String>> {
         let (plugin, reporter, meter) = (
             self.plugin.clone(),
             self.reporter.clone(),
             self.meter.clone(),
         );
-        // Lines past the output allowance are dropped; the meter remembers,
-        // and the call fails with the output limit when this returns.
-        let result = envpython::run_with(
-            program,
-            &run.env_dir,
-            args,
-            &run.pass_env,
-            activated.then_some(run.bin_dir.as_path()),
-            Some(left),
-            &mut |line| {
-                if meter.charge_output(line.len() + 1).is_ok() {
-                    reporter.report(Event::PluginProgress {
-                        plugin: plugin.clone(),
-                        text: boundary::sanitize(line),
-                    });
+        let result = command
+            .deadline(Some(self.deadline))
+            .max_line(MAX_PROGRAM_LINE)
+            .reap_orphans()
+            .run(&mut |line| {
+                if meter.charge_output(line.len() + 1).is_err() {
+                    return ControlFlow::Break("the plugin's output limit ran out".to_owned());
                 }
-            },
-        );
+                reporter.report(Event::PluginProgress {
+                    plugin: plugin.clone(),
+                    text: boundary::sanitize(line),
+                });
+                ControlFlow::Continue(())
+            });
         if let Some(exceeded) = self.meter.exceeded() {
             return Err(exceeded.into());
         }
-        if Instant::now() >= self.deadline {
+        if Instant::now() >= self.deadline || matches!(result, Err(ProcessError::TimedOut { .. }))
+        {
             return Err(self.meter.exceed(Exceeded::Time).into());
         }
         Ok(result
             .map(|finished| finished.status.code().unwrap_or(-1))
-            .map_err(|e| boundary::clip_error(&format!("{e:#}"))))
+            .map_err(|e| boundary::clip_error(&e.to_string())))
     }
 
     async fn run_python(&mut self, args: Vec<String>) -> wasmtime::Result<Result<i32, String>> {
@@ -138,7 +141,11 @@ impl HostApi {
             Some(run) if run.run_python => run.clone(),
             _ => return Ok(Err(self.denied("run-python", "run-python"))),
         };
-        self.run_program(&run, &run.env_exec_cmd.clone(), &args, false)
+        self.run_program(
+            envpython::python(&run.env_exec_cmd, &run.env_dir)
+                .pass_env(&run.pass_env)
+                .args(args),
+        )
     }
 
     async fn run_in_env(&mut self, argv: Vec<String>) -> wasmtime::Result<Result<i32, String>> {
@@ -157,7 +164,9 @@ impl HostApi {
                 boundary::sanitize(argv0)
             )));
         };
-        self.run_program(&run, &program, args, true)
+        self.run_program(
+            envpython::activated(&program, &run.env_dir, &run.bin_dir, &run.pass_env).args(args),
+        )
     }
 
     async fn install_wheel(
@@ -169,43 +178,50 @@ impl HostApi {
                 "install-wheel is only available in the seed hook".to_owned()
             ));
         };
-        let (read_dirs, cache, interpreter, ready) = (
-            wheels.read_dirs.clone(),
-            wheels.cache.clone(),
-            wheels.interpreter.clone(),
-            wheels.ready.clone(),
-        );
-        let reporter = self.reporter.clone();
+        let wheels = wheels.clone();
+        let (reporter, meter, deadline) =
+            (self.reporter.clone(), self.meter.clone(), self.deadline);
         // Unpacking and byte-compiling may take a while: off this thread, so
-        // the call's deadline can drop the call while it works.
+        // the call's deadline can drop the call while it works. The work
+        // keeps the deadline itself (its interpreters are killed there, its
+        // half-built entry removed) and the host waits for it to end before
+        // it judges the call (`Pending`).
+        let pending = wheels.pending.start();
         let built = tokio::task::spawn_blocking(move || {
-            prepare_wheel(&path, &read_dirs, &cache, &interpreter, &reporter)
+            let _pending = pending;
+            let charge = |bytes: u64, entries: u64| -> Result<(), String> {
+                meter.charge_write(bytes).map_err(|e| e.to_string())?;
+                meter.charge_entries(entries).map_err(|e| e.to_string())
+            };
+            let bounds = entry::Bounds {
+                deadline: Some(deadline),
+                charge: Some(&charge),
+            };
+            prepare_wheel(&path, &wheels, &reporter, bounds)
         })
         .await
         .map_err(|e| wasmtime::Error::msg(e.to_string()))?;
+        if let Some(exceeded) = self.meter.exceeded() {
+            return Err(exceeded.into());
+        }
+        if Instant::now() >= self.deadline {
+            return Err(self.meter.exceed(Exceeded::Time).into());
+        }
         let entry = match built {
             Ok(entry) => entry,
             Err(message) => return Ok(Err(boundary::clip_error(&message))),
         };
-        // What placing it will write counts against this call's allowance.
         let meta = &entry.meta;
-        let bytes: u64 = meta
-            .files
-            .iter()
-            .chain(&meta.compiled)
-            .map(|f| f.size)
-            .sum();
-        self.meter.charge_write(bytes)?;
-        for _ in 0..meta.files.len() + meta.compiled.len() + meta.scripts.len() {
-            self.meter.charge_entry()?;
-        }
         let installed = latest::wheels::Installed {
             name: meta.name.clone(),
             version: meta.version.clone(),
             files: (meta.files.len() + meta.compiled.len()) as u32,
             scripts: meta.scripts.iter().map(|(n, _)| n.clone()).collect(),
         };
-        ready
+        self.wheels
+            .as_ref()
+            .map(|w| w.ready.clone())
+            .ok_or_else(|| wasmtime::Error::msg("no wheel installer"))?
             .lock()
             .map_err(|_| wasmtime::Error::msg("wheel list poisoned"))?
             .push(entry);
@@ -213,42 +229,26 @@ impl HostApi {
     }
 }
 
-/// Reads the wheel at `path` (inside one of `read_dirs`, never through a
-/// link or `..` out of it), checks it, and builds its cache entry.
+/// Reads the wheel at `path` (inside one of the granted directories, opened
+/// through that grant's handle, never through a link or `..` out of it),
+/// checks it, and builds its cache entry within `bounds`.
 fn prepare_wheel(
     path: &str,
-    read_dirs: &[PathBuf],
-    cache: &Cache,
-    interpreter: &Interpreter,
+    wheels: &WheelInstaller,
     reporter: &SharedReporter,
+    bounds: entry::Bounds<'_>,
 ) -> Result<entry::SeedEntry, String> {
-    use std::io::Read;
     let shown = boundary::sanitize(path);
     let wanted = Path::new(path);
-    let Some((root, rel)) = read_dirs
+    let Some((grant, rel)) = wheels
+        .read_dirs
         .iter()
-        .find_map(|d| Some((d, wanted.strip_prefix(d).ok()?)))
+        .find_map(|d| Some((d, wanted.strip_prefix(&d.path).ok()?)))
     else {
         return Err(format!(
             "install-wheel: {shown} is not in a directory granted with read:DIR"
         ));
     };
-    let dir = cap_std::fs::Dir::open_ambient_dir(root, cap_std::ambient_authority())
-        .map_err(|e| format!("install-wheel: cannot open {}: {e}", root.display()))?;
-    let mut file = dir
-        .open(rel)
-        .map_err(|e| format!("install-wheel: cannot read {shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    (&mut file)
-        .take(MAX_WHEEL_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("install-wheel: cannot read {shown}: {e}"))?;
-    if bytes.len() as u64 > MAX_WHEEL_BYTES {
-        return Err(format!(
-            "install-wheel: {shown} is larger than {} MiB",
-            MAX_WHEEL_BYTES >> 20
-        ));
-    }
     let file_name = wanted
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -256,30 +256,110 @@ fn prepare_wheel(
     let (name, version) = wheel::name_and_version(&file_name).ok_or_else(|| {
         format!("install-wheel: {shown} is not named like a wheel (NAME-VERSION-...-TAG.whl)")
     })?;
-    let checked =
-        wheel::read(std::io::Cursor::new(&bytes), &shown).map_err(|e| format!("{e:#}"))?;
-    if !checked.purelib {
-        return Err(format!("install-wheel: {shown} is not a pure-Python wheel"));
-    }
-    for script in checked.console_scripts.keys() {
-        wheel::check_script_name(script).map_err(|e| format!("install-wheel: {shown}: {e}"))?;
-    }
     // The bytes read are the bytes installed: a private copy, never the
-    // granted path again (which could be swapped meanwhile).
+    // granted path again (which could be swapped meanwhile), hashed on the way.
     let copy = tempfile::Builder::new()
         .prefix("venv-wheel-")
         .tempdir()
         .map_err(|e| format!("install-wheel: {e}"))?;
     let local = copy.path().join(&file_name);
-    std::fs::write(&local, &bytes).map_err(|e| format!("install-wheel: {e}"))?;
+    let digest = copy_wheel(&grant.dir, rel, &local)
+        .map_err(|e| format!("install-wheel: cannot read {shown}: {e}"))?;
+    let mut zip = wheel::open(&local).map_err(|e| format!("install-wheel: {shown}: {e:#}"))?;
+    let manifest = wheel::manifest(&mut zip, &shown).map_err(|e| format!("install-wheel: {e:#}"))?;
+    if !manifest.purelib {
+        return Err(format!("install-wheel: {shown} is not a pure-Python wheel"));
+    }
+    for script in manifest.console_scripts.keys() {
+        wheel::check_script_name(script).map_err(|e| format!("install-wheel: {shown}: {e}"))?;
+        if wheels.bin_names.iter().any(|n| n == script) {
+            return Err(format!(
+                "install-wheel: {shown}: console script `{script}` would replace the environment's own `bin/{script}`"
+            ));
+        }
+    }
     let source = BundledWheel {
         name,
         version,
         path: local,
     };
-    let digest = entry::sha256_hex(&bytes);
-    entry::ensure_digested(cache, &source, &digest, interpreter, reporter)
-        .map_err(|e| format!("install-wheel: {shown}: {e:#}"))
+    entry::ensure_digested(
+        &wheels.cache,
+        &source,
+        &digest,
+        &wheels.interpreter,
+        reporter,
+        bounds,
+    )
+    .map_err(|e| format!("install-wheel: {shown}: {e:#}"))
+}
+
+/// Copies the wheel `rel` of the granted directory `dir` to `to`, at most
+/// [`MAX_WHEEL_BYTES`], returning its sha256 (hex).
+fn copy_wheel(dir: &cap_std::fs::Dir, rel: &Path, to: &Path) -> std::io::Result<String> {
+    use sha2::Digest;
+    use std::io::{Read, Write};
+    let mut from = dir.open(rel)?;
+    if !from.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    if from.metadata()?.len() > MAX_WHEEL_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB",
+            MAX_WHEEL_BYTES >> 20
+        )));
+    }
+    let mut out = std::fs::File::create(to)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut total = 0u64;
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > MAX_WHEEL_BYTES {
+            return Err(std::io::Error::other(format!(
+                "it is larger than {} MiB",
+                MAX_WHEEL_BYTES >> 20
+            )));
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Work a call started off its own thread (a wheel being prepared): the
+/// host waits for it to end before judging the call, so nothing it does
+/// outlives the call.
+#[derive(Clone, Default)]
+pub struct Pending(Arc<(Mutex<usize>, std::sync::Condvar)>);
+
+/// One piece of pending work, done when dropped.
+pub struct PendingWork(Pending);
+
+impl Pending {
+    fn start(&self) -> PendingWork {
+        *self.0 .0.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        PendingWork(self.clone())
+    }
+
+    /// Waits until no work is pending, or `limit` has passed.
+    pub fn wait(&self, limit: std::time::Duration) {
+        let (count, cond) = &*self.0;
+        let guard = count.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = cond.wait_timeout_while(guard, limit, |n| *n > 0);
+    }
+}
+
+impl Drop for PendingWork {
+    fn drop(&mut self) {
+        let (count, cond) = &*self.0 .0;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        cond.notify_all();
+    }
 }
 
 impl latest::types::Host for HostApi {}

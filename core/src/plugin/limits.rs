@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+pub use crate::error::{shown, RangeError};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// All linear memories of the call together (every memory of every instance).
@@ -27,6 +29,20 @@ impl Default for Limits {
             write_bytes: 256 << 20,
             write_entries: 10_000,
         }
+    }
+}
+
+/// What one host call may copy from the guest into the host beyond the
+/// call's output allowance (wasmtime's "host-call fuel", 128 MiB by
+/// default): lists and strings lifted for a call (a `poll` list, the
+/// arguments of `run-python`) are bounded by it, so no call makes the host
+/// allocate or walk more than this for the guest.
+pub const HOSTCALL_FUEL_BEYOND_OUTPUT: usize = 1 << 20;
+
+impl Limits {
+    /// The host-call fuel of one call's store.
+    pub fn hostcall_fuel(&self) -> usize {
+        self.output_bytes.saturating_add(HOSTCALL_FUEL_BEYOND_OUTPUT)
     }
 }
 
@@ -86,16 +102,17 @@ pub const WRITE_ENTRIES: Range = Range {
 };
 
 impl Range {
-    /// `Err(reason)` unless `value` is a finite number within the range.
-    pub fn check(&self, value: f64) -> Result<f64, String> {
+    /// The value, unless it is not a finite number within the range.
+    pub fn check(&self, value: f64) -> Result<f64, RangeError> {
         if !value.is_finite() {
-            return Err(format!("{value} is not a finite number"));
+            return Err(RangeError::NotFinite);
         }
         if value < self.min || value > self.max {
-            return Err(format!(
-                "{value} is outside {}..={} {}",
-                self.min, self.max, self.unit
-            ));
+            return Err(RangeError::Outside {
+                min: self.min,
+                max: self.max,
+                unit: self.unit,
+            });
         }
         Ok(value)
     }

@@ -71,6 +71,22 @@ impl MeteredFs<'_> {
         }
     }
 
+    /// The size of the file open at `fd` (0 for a directory). A file's
+    /// apparent size is what copying or archiving it costs, so holes are
+    /// charged like bytes: the host later copies what a hook left (into
+    /// `bin`, the env's top, an archive) and must not be led to write a
+    /// terabyte for a one-byte write.
+    fn size_of(&self, fd: &Resource<types::Descriptor>) -> FsResult<u64> {
+        match self.inner.table.get(fd)? {
+            wasmtime_wasi::filesystem::Descriptor::File(f) => Ok(f
+                .file
+                .metadata()
+                .map_err(|e| FsError::from(ErrorCode::from(e)))?
+                .len()),
+            wasmtime_wasi::filesystem::Descriptor::Dir(_) => Ok(0),
+        }
+    }
+
     /// Replaces the stream at `res` in the table by a metered one.
     fn metered(&mut self, res: Resource<DynOutputStream>) -> FsResult<Resource<DynOutputStream>> {
         let stream = self.inner.table.delete(res)?;
@@ -124,13 +140,14 @@ impl HostDescriptor for MeteredFs<'_> {
         self.inner.get_type(fd).await
     }
 
-    /// Growing a file (even sparsely) is charged at its new size.
+    /// Growing a file (even sparsely) is charged by what it grows.
     async fn set_size(
         &mut self,
         fd: Resource<types::Descriptor>,
         size: types::Filesize,
     ) -> FsResult<()> {
-        self.charge_bytes(size)?;
+        let now = self.size_of(&fd)?;
+        self.charge_bytes(size.saturating_sub(now))?;
         self.inner.set_size(fd, size).await
     }
 
@@ -156,13 +173,15 @@ impl HostDescriptor for MeteredFs<'_> {
         self.inner.read(fd, len, offset).await
     }
 
+    /// Charged the bytes written and any hole the write leaves before them.
     async fn write(
         &mut self,
         fd: Resource<types::Descriptor>,
         buf: Vec<u8>,
         offset: types::Filesize,
     ) -> FsResult<types::Filesize> {
-        self.charge_bytes(buf.len() as u64)?;
+        let hole = offset.saturating_sub(self.size_of(&fd)?);
+        self.charge_bytes(hole.saturating_add(buf.len() as u64))?;
         self.inner.write(fd, buf, offset).await
     }
 
@@ -305,11 +324,14 @@ impl HostDescriptor for MeteredFs<'_> {
         self.inner.read_via_stream(fd, offset)
     }
 
+    /// A stream opened past the end of the file is charged the hole at once.
     fn write_via_stream(
         &mut self,
         fd: Resource<types::Descriptor>,
         offset: types::Filesize,
     ) -> FsResult<Resource<DynOutputStream>> {
+        let hole = offset.saturating_sub(self.size_of(&fd)?);
+        self.charge_bytes(hole)?;
         let res = self.inner.write_via_stream(fd, offset)?;
         self.metered(res)
     }

@@ -25,8 +25,8 @@ use super::output::BoundedOutput;
 use super::spec::PluginSpec;
 use crate::report::SharedReporter;
 
-/// Everything one hook call can reach.
-pub struct State {
+/// Everything one hook call can reach: the store's data.
+pub struct CallState {
     wasi: WasiCtx,
     table: ResourceTable,
     limiter: Limiter,
@@ -34,7 +34,7 @@ pub struct State {
     pub api: HostApi,
 }
 
-impl WasiView for State {
+impl WasiView for CallState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
             ctx: &mut self.wasi,
@@ -43,7 +43,7 @@ impl WasiView for State {
     }
 }
 
-impl State {
+impl CallState {
     /// The file system as the plugin sees it: WASI's, metered.
     pub fn metered_fs(&mut self) -> MeteredFs<'_> {
         MeteredFs {
@@ -75,19 +75,18 @@ pub struct Preopen<'a> {
     pub guest: &'a Path,
 }
 
-/// What one call may do beyond computing.
-pub struct CallSetup<'a> {
-    pub spec: &'a PluginSpec,
+/// What one call may reach beyond computing (besides its `read:` grants).
+pub struct Reach<'a> {
+    /// The environment, or a scratch directory shown at its path.
     pub env: Option<Preopen<'a>>,
     /// The `runner` functions (post-setup hooks).
     pub runner: Option<Runner>,
     /// `install-wheel` (seeder hooks).
     pub wheels: Option<WheelInstaller>,
-    pub reporter: SharedReporter,
 }
 
 /// A plugin's captured stdout and stderr.
-pub struct Output {
+pub struct CapturedOutput {
     pub stdout: BoundedOutput,
     pub stderr: BoundedOutput,
 }
@@ -97,33 +96,36 @@ pub struct Output {
 pub fn store(
     engine: &Engine,
     limits: &Limits,
-    setup: CallSetup<'_>,
-) -> anyhow::Result<(Store<State>, Output)> {
+    spec: &PluginSpec,
+    reach: Reach<'_>,
+    reporter: SharedReporter,
+) -> anyhow::Result<(Store<CallState>, CapturedOutput)> {
     let meter = Meter::new(limits);
-    let out = Output {
+    let out = CapturedOutput {
         stdout: BoundedOutput::new(meter.clone()),
         stderr: BoundedOutput::new(meter.clone()),
     };
     let mut wasi = WasiCtx::builder();
     wasi.stdout(out.stdout.clone()).stderr(out.stderr.clone());
-    if let Some(env) = &setup.env {
+    if let Some(env) = &reach.env {
         wasi.preopened_dir(env.host, env.guest.to_string_lossy(), FsPerms::ReadWrite)?;
     }
-    for dir in &setup.spec.grants.read_dirs {
-        wasi.preopened_dir(dir, dir.to_string_lossy(), FsPerms::ReadOnly)?;
+    for dir in &spec.grants.read_dirs {
+        // The directory opened when the grant was resolved, not its path again.
+        wasi.preopened_dir(dir.host_path(), dir.path.to_string_lossy(), FsPerms::ReadOnly)?;
     }
     let mut table = ResourceTable::new();
     table.set_max_capacity(limits::MAX_HOST_RESOURCES);
     let deadline = limits.deadline(Instant::now());
-    let state = State {
+    let state = CallState {
         wasi: wasi.build(),
         table,
         limiter: Limiter::new(limits, meter.clone()),
         api: HostApi {
-            plugin: setup.spec.name.clone(),
-            reporter: setup.reporter,
-            runner: setup.runner,
-            wheels: setup.wheels,
+            plugin: spec.name.clone(),
+            reporter,
+            runner: reach.runner,
+            wheels: reach.wheels,
             deadline,
             meter: meter.clone(),
         },
@@ -131,6 +133,7 @@ pub fn store(
     };
     let mut store = Store::new(engine, state);
     store.limiter(|s| &mut s.limiter);
+    store.set_hostcall_fuel(limits.hostcall_fuel());
     // Every tick, the guest's code checks the deadline and for a signal.
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |ctx| {

@@ -2,11 +2,12 @@
 //! a policy pins are the bytes that are compiled), its options and grants
 //! (after policy), and which hooks the loaded component turned out to export.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
+
+use super::grant::{Grant, GrantError, ReadDir};
 
 /// The largest plugin file accepted (a componentize-py plugin is ~20 MB).
 pub const MAX_PLUGIN_BYTES: u64 = 256 << 20;
@@ -28,25 +29,16 @@ pub struct PluginSpec {
 impl PluginSpec {
     /// Reads the plugin at `path`, once. Any kind of file is accepted (a
     /// pipe too); what was read is what will be checked and compiled.
+    /// Opening never blocks: a pipe is read until its writer closes it, each
+    /// wait bounded; devices and sockets are refused (see [`crate::os::read_bounded`]).
     pub fn read(path: &Path) -> std::io::Result<PluginSpec> {
-        let file = std::fs::File::open(path)?;
-        let mut bytes = Vec::new();
-        file.take(MAX_PLUGIN_BYTES + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_PLUGIN_BYTES {
-            return Err(std::io::Error::other(format!(
-                "it is larger than {} MiB",
-                MAX_PLUGIN_BYTES >> 20
-            )));
-        }
+        let bytes = crate::os::read_bounded(path, MAX_PLUGIN_BYTES)?;
         Ok(PluginSpec::from_bytes(path.to_path_buf(), bytes))
     }
 
     /// A plugin from bytes already in memory; `path` names it in messages.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> PluginSpec {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = name_of(&path);
         let sha256 = hex::encode(Sha256::digest(&bytes));
         PluginSpec {
             path,
@@ -57,6 +49,14 @@ impl PluginSpec {
             sha256,
         }
     }
+}
+
+/// The name a plugin goes by in messages and `--plugin-opt NAME.key=value`:
+/// its file's stem.
+pub fn name_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Capabilities beyond the environment directory; none by default.
@@ -70,30 +70,52 @@ pub struct Grants {
     /// activated, no shell). Full trust, like `run_python`, and decides the
     /// same ordering.
     pub run_in_env: bool,
-    /// Extra directories preopened read-only at their own absolute paths.
-    pub read_dirs: Vec<PathBuf>,
+    /// Extra directories preopened read-only at their own canonical paths,
+    /// each opened once (see [`super::grant`]).
+    pub read_dirs: Vec<ReadDir>,
 }
 
 impl Grants {
+    /// The grants `list` asks for, with each `read:` directory opened.
+    pub fn from_list(list: &[Grant]) -> Result<Grants, GrantError> {
+        let mut grants = Grants::default();
+        for grant in list {
+            match grant {
+                Grant::RunPython => grants.run_python = true,
+                Grant::RunInEnv => grants.run_in_env = true,
+                Grant::Read(dir) => {
+                    let opened = ReadDir::open(dir)?;
+                    if !grants.read_dirs.contains(&opened) {
+                        grants.read_dirs.push(opened);
+                    }
+                }
+            }
+        }
+        Ok(grants)
+    }
+
     /// A grant that runs programs with the user's rights: the plugin's
     /// post-setup hook runs at CPython's point rather than last.
     pub fn runs_programs(&self) -> bool {
         self.run_python || self.run_in_env
     }
 
-    /// The grants as written on a command line, for messages and `--inspect-plugin`.
-    pub fn describe(&self) -> Vec<String> {
+    /// The grants held, `read:` directories by what they opened.
+    pub fn list(&self) -> Vec<Grant> {
         let mut out = Vec::new();
         if self.run_python {
-            out.push("run-python".to_owned());
+            out.push(Grant::RunPython);
         }
         if self.run_in_env {
-            out.push("run-in-env".to_owned());
+            out.push(Grant::RunInEnv);
         }
-        for dir in &self.read_dirs {
-            out.push(format!("read:{}", dir.display()));
-        }
+        out.extend(self.read_dirs.iter().map(|d| Grant::Read(d.path.clone())));
         out
+    }
+
+    /// The grants as written on a command line, for messages and `--inspect-plugin`.
+    pub fn describe(&self) -> Vec<String> {
+        self.list().iter().map(Grant::to_string).collect()
     }
 }
 

@@ -7,10 +7,11 @@
 //! and renamed into place whole, so concurrent creators either see a complete
 //! entry or none; the loser of a race discards its copy and uses the winner's.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::wheel;
 use crate::cache::{self, create_private_dir, write_atomically, Cache, EntryType, Kind};
 use crate::interpreter::{BundledWheel, Interpreter};
+use crate::process::ChildCommand;
 use crate::report::{Event, SharedReporter, Task};
 
 const FORMAT: u32 = 1;
@@ -50,6 +52,30 @@ pub struct EntryMeta {
     pub scripts: Vec<(String, String)>,
 }
 
+/// What building an entry for a plugin's wheel may cost. pip's own wheels
+/// are built with [`Bounds::default`] (no deadline, nothing charged).
+#[derive(Clone, Copy, Default)]
+pub struct Bounds<'a> {
+    /// The byte-compiling interpreters are killed when it passes, and the
+    /// half-built entry removed.
+    pub deadline: Option<Instant>,
+    /// Charged with (bytes, entries) before anything is unpacked: what the
+    /// wheel declares, plus its sources' size again for the byte-code; and,
+    /// after compiling, with what the byte-code came to beyond that. An error
+    /// stops the build and leaves nothing in the cache. A cached entry is
+    /// charged what it holds.
+    pub charge: Option<&'a (dyn Fn(u64, u64) -> Result<(), String> + Sync)>,
+}
+
+impl Bounds<'_> {
+    fn charge(&self, bytes: u64, entries: u64) -> anyhow::Result<()> {
+        match self.charge {
+            Some(charge) => charge(bytes, entries).map_err(anyhow::Error::msg),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SeedEntry {
     /// The entry's `site-packages` directory.
@@ -68,7 +94,7 @@ pub fn ensure(
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache);
     let digest = wheel_digest(&root, &wheel.path)?;
-    ensure_digested(cache, wheel, &digest, interp, reporter)
+    ensure_digested(cache, wheel, &digest, interp, reporter, Bounds::default())
 }
 
 /// The seed entries' directory: the cache's, or a private one.
@@ -76,11 +102,6 @@ fn seed_root(cache: &Cache) -> PathBuf {
     cache
         .dir(Kind::Seed)
         .unwrap_or_else(|| cache.private_dir(Kind::Seed))
-}
-
-/// sha256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// [`ensure`] for a wheel whose sha256 (`digest`, hex) is known: the entry
@@ -91,6 +112,7 @@ pub fn ensure_digested(
     digest: &str,
     interp: &Interpreter,
     reporter: &SharedReporter,
+    bounds: Bounds<'_>,
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache);
     let v = &interp.info.version;
@@ -110,12 +132,17 @@ pub fn ensure_digested(
     );
     let dir = root.join(&name);
     if let Some(entry) = load(&root, &name) {
+        let meta = &entry.meta;
+        let bytes = meta.files.iter().chain(&meta.compiled).map(|f| f.size).sum();
+        bounds.charge(bytes, entry_count(meta))?;
         return Ok(entry);
     }
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
+    // Removed when dropped: a build that fails, is refused or is stopped at
+    // its deadline leaves nothing behind.
     let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
-    let meta = build(tmp.path(), wheel, interp, reporter)?;
+    let meta = build(tmp.path(), wheel, interp, reporter, bounds)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
@@ -191,10 +218,22 @@ fn build(
     wheel: &BundledWheel,
     interp: &Interpreter,
     reporter: &SharedReporter,
+    bounds: Bounds<'_>,
 ) -> anyhow::Result<EntryMeta> {
     let site = dir.join("site-packages");
     std::fs::create_dir(&site)?;
     let umask = crate::os::umask();
+    // Charged from the wheel's table of contents, before anything is
+    // written: its files, INSTALLER and REQUESTED, one byte-code file per
+    // source (estimated at the source's size) and its scripts.
+    let mut charged_compiled = 0;
+    if bounds.charge.is_some() {
+        let manifest = wheel::manifest(&mut wheel::open(&wheel.path)?, &wheel.path.display().to_string())?;
+        let sources = manifest.files.iter().filter(|f| f.name.ends_with(".py")).count() as u64;
+        charged_compiled = manifest.source_size();
+        let entries = manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
+        bounds.charge(manifest.total_size() + charged_compiled, entries)?;
+    }
     let unpacked = wheel::unpack(&wheel.path, &site, umask)?;
     // pip marks what it installed and that the user asked for it (ensurepip names the package).
     std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;
@@ -208,7 +247,7 @@ fn build(
         package: wheel.name.clone(),
         python: interp.info.version_string(),
     };
-    let compiled = compile(interp, &site, &sources, reporter, &task)?;
+    let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline)?;
 
     let files = rel_files
         .iter()
@@ -218,6 +257,8 @@ fn build(
         .iter()
         .map(|p| file_info(&site, p))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let compiled_bytes: u64 = compiled.iter().map(|f| f.size).sum();
+    bounds.charge(compiled_bytes.saturating_sub(charged_compiled), 0)?;
     let mut dirs: Vec<String> = files
         .iter()
         .chain(&compiled)
@@ -252,6 +293,11 @@ fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
     })
 }
 
+/// The files, byte-code files and scripts an entry places.
+fn entry_count(meta: &EntryMeta) -> u64 {
+    (meta.files.len() + meta.compiled.len() + meta.scripts.len()) as u64
+}
+
 /// `sha256=...` as RECORD writes it.
 pub fn record_hash(bytes: &[u8]) -> String {
     format!(
@@ -270,6 +316,7 @@ fn compile(
     sources: &[&String],
     reporter: &SharedReporter,
     task: &Task,
+    deadline: Option<Instant>,
 ) -> anyhow::Result<Vec<String>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -302,51 +349,40 @@ fn compile(
     let prefix = format!("{}/", site.display());
     let results: Vec<anyhow::Result<Vec<String>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = shares
-            .iter()
+            .into_iter()
             .map(|(_, share)| {
                 let (done, prefix) = (&done, &prefix);
                 scope.spawn(move || -> anyhow::Result<Vec<String>> {
-                    let mut child = Command::new(&interp.path)
-                        .args(["-E", "-s", "-S", "-c", COMPILE_SCRIPT])
+                    // Isolated (-I: no script or working directory on
+                    // sys.path, no PYTHON* variables, no user site) and
+                    // without site (-S), from outside the wheel's tree: no
+                    // module of the wheel can be imported while it is
+                    // compiled, whatever it is named.
+                    let command = ChildCommand::new(&interp.path)
+                        .args(["-I", "-S", "-c", COMPILE_SCRIPT])
                         .env_remove("__PYVENV_LAUNCHER__")
-                        .current_dir(site)
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped())
-                        .spawn()
-                        .map_err(|e| {
-                            anyhow::anyhow!(
-                                "cannot run {} to byte-compile: {e}",
-                                interp.path.display()
-                            )
-                        })?;
-                    child
-                        .stdin
-                        .take()
-                        .expect("piped")
-                        .write_all(share.as_bytes())?;
-                    let stderr = child.stderr.take().expect("piped");
-                    let errors = std::thread::spawn(move || {
-                        let mut text = String::new();
-                        let _ = BufReader::new(stderr).read_to_string(&mut text);
-                        text
-                    });
+                        .cwd(site.parent().and_then(Path::parent).unwrap_or(site))
+                        .stdin(share.into_bytes())
+                        .deadline(deadline);
                     let mut compiled = Vec::new();
-                    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
-                        let line = line?;
-                        if let Some(rel) = line.strip_prefix(prefix.as_str()) {
-                            compiled.push(rel.to_owned());
-                        }
-                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        reporter.report(Event::ProgressAdvanced {
-                            task: task.clone(),
-                            done: n,
-                        });
-                    }
-                    let status = child.wait()?;
-                    let errors = errors.join().unwrap_or_default();
-                    if !status.success() {
-                        anyhow::bail!("byte-compiling failed: {}", crate::error::one_line(&errors));
+                    let finished = command
+                        .run(&mut |line| {
+                            if let Some(rel) = line.strip_prefix(prefix.as_str()) {
+                                compiled.push(rel.to_owned());
+                                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                                reporter.report(Event::ProgressAdvanced {
+                                    task: task.clone(),
+                                    done: n,
+                                });
+                            }
+                            ControlFlow::Continue(())
+                        })
+                        .map_err(|e| anyhow::anyhow!("byte-compiling failed: {e}"))?;
+                    if !finished.status.success() {
+                        anyhow::bail!(
+                            "byte-compiling failed: {}",
+                            crate::error::one_line(&finished.tail.join("\n"))
+                        );
                     }
                     Ok(compiled)
                 })

@@ -11,8 +11,38 @@ use cap_std::fs::Dir;
 
 use super::entry::{record_hash, SeedEntry};
 use crate::context::{Context, LinkMode};
+use crate::envfs::EntryKind;
 use crate::launcher::{self, Interp};
 use crate::report::{Event, PlaceMethod as Method};
+
+/// [`install`] for wheels that are not the base interpreter's own (a
+/// seeder's): refused before anything is placed when any file, console
+/// script or metadata directory of theirs is already in the environment
+/// (pip, its launchers, the interpreters), or belongs to two of them.
+pub fn install_new(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for entry in entries {
+        let meta = &entry.meta;
+        let site = &ctx.layout.site_packages;
+        let files = meta
+            .files
+            .iter()
+            .chain(&meta.compiled)
+            .map(|f| site.join(&f.path));
+        let scripts = meta.scripts.iter().map(|(name, _)| ctx.layout.bin.join(name));
+        for rel in files.chain(scripts).chain([site.join(&meta.dist_info)]) {
+            if !seen.insert(rel.clone()) || ctx.fs.entry(&rel)? != EntryKind::Missing {
+                anyhow::bail!(
+                    "{} {}: {} is already in the environment; a seeded wheel may only add files",
+                    meta.name,
+                    meta.version,
+                    ctx.env_dir.join(&rel).display()
+                );
+            }
+        }
+    }
+    install(ctx, entries)
+}
 
 /// Places the cached `entries` into the env's site-packages by the link mode
 /// of the options, then writes each one's launchers and RECORD.

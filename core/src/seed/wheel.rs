@@ -26,31 +26,59 @@ pub struct Unpacked {
 pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
 pub const MAX_FILES: usize = 100_000;
 
-/// One file of a wheel, read into memory.
-#[derive(Debug)]
-pub struct WheelFile {
+/// One member file of a wheel, as its central directory describes it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Its index in the archive.
+    pub index: usize,
     /// The archive name: a relative path of normal components, `/`-separated.
     pub name: String,
-    pub bytes: Vec<u8>,
+    /// The size it declares unpacked; unpacking refuses a member that inflates past it.
+    pub size: u64,
     pub executable: bool,
 }
 
-/// A wheel's contents, checked: every name is a safe relative path, there is
-/// one `.dist-info` directory, and no `.data` directory.
+/// A wheel's contents, checked from its central directory (only its two
+/// small metadata files are inflated): every name is a safe relative path,
+/// there is one `.dist-info` directory and no `.data` directory, and the
+/// declared sizes stay within [`MAX_UNPACKED_BYTES`] and [`MAX_FILES`]. So
+/// what unpacking will write is known, and can be charged, before any of it
+/// is written.
 #[derive(Debug)]
-pub struct Wheel {
+pub struct Manifest {
     pub dist_info: String,
     /// Every file but the wheel's own RECORD (the installer writes its own).
-    pub files: Vec<WheelFile>,
+    pub files: Vec<Member>,
     pub console_scripts: BTreeMap<String, String>,
     /// `Root-Is-Purelib: true` in WHEEL.
     pub purelib: bool,
 }
 
-/// Reads and checks a wheel from `reader`; `what` names it in errors.
-pub fn read(reader: impl Read + std::io::Seek, what: &str) -> anyhow::Result<Wheel> {
-    let mut zip =
-        zip::ZipArchive::new(reader).map_err(|e| anyhow::anyhow!("{what} is not a wheel: {e}"))?;
+impl Manifest {
+    /// The bytes the files declare.
+    pub fn total_size(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// The bytes of its Python sources (what their byte-code will roughly take).
+    pub fn source_size(&self) -> u64 {
+        self.files
+            .iter()
+            .filter(|f| f.name.ends_with(".py"))
+            .map(|f| f.size)
+            .sum()
+    }
+}
+
+/// The largest metadata file (WHEEL, entry_points.txt) read into memory.
+const MAX_METADATA_BYTES: u64 = 1 << 20;
+
+/// Reads and checks the table of contents of the wheel `zip`; `what` names
+/// it in errors.
+pub fn manifest<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    what: &str,
+) -> anyhow::Result<Manifest> {
     if zip.len() > MAX_FILES {
         anyhow::bail!("{what} holds {} entries, more than {MAX_FILES}", zip.len());
     }
@@ -70,11 +98,9 @@ pub fn read(reader: impl Read + std::io::Seek, what: &str) -> anyhow::Result<Whe
     let dist_info =
         dist_info.ok_or_else(|| anyhow::anyhow!("{what} has no .dist-info directory"))?;
     let mut files = Vec::new();
-    let mut wheel_meta = String::new();
-    let mut entry_points = String::new();
     let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip.by_index(i)?;
+    for index in 0..zip.len() {
+        let entry = zip.by_index_raw(index)?;
         let name = entry.name().to_owned();
         if name.ends_with('/') {
             continue;
@@ -89,30 +115,37 @@ pub fn read(reader: impl Read + std::io::Seek, what: &str) -> anyhow::Result<Whe
         if name == format!("{dist_info}/RECORD") {
             continue;
         }
-        let executable = entry.unix_mode().is_some_and(|m| m & 0o111 != 0);
-        // Read no more than the bound allows, whatever the header claims.
-        let mut bytes = Vec::new();
-        let left = MAX_UNPACKED_BYTES - total;
-        entry.take(left + 1).read_to_end(&mut bytes)?;
-        total += bytes.len() as u64;
+        total = total.saturating_add(entry.size());
         if total > MAX_UNPACKED_BYTES {
             anyhow::bail!(
                 "{what} unpacks to more than {} MiB",
                 MAX_UNPACKED_BYTES >> 20
             );
         }
-        if name == format!("{dist_info}/WHEEL") {
-            wheel_meta = String::from_utf8_lossy(&bytes).into_owned();
-        } else if name == format!("{dist_info}/entry_points.txt") {
-            entry_points = String::from_utf8_lossy(&bytes).into_owned();
-        }
-        files.push(WheelFile {
+        files.push(Member {
+            index,
+            executable: entry.unix_mode().is_some_and(|m| m & 0o111 != 0),
+            size: entry.size(),
             name,
-            bytes,
-            executable,
         });
     }
-    Ok(Wheel {
+    let mut metadata = |file: &str| -> anyhow::Result<String> {
+        let Some(member) = files.iter().find(|f| f.name == format!("{dist_info}/{file}")) else {
+            return Ok(String::new());
+        };
+        let mut bytes = Vec::new();
+        let limit = member.size.min(MAX_METADATA_BYTES);
+        zip.by_index(member.index)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            anyhow::bail!("{what}: {dist_info}/{file} is larger than it says or than 1 MiB");
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let wheel_meta = metadata("WHEEL")?;
+    let entry_points = metadata("entry_points.txt")?;
+    Ok(Manifest {
         purelib: wheel_meta
             .lines()
             .any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true")),
@@ -122,12 +155,21 @@ pub fn read(reader: impl Read + std::io::Seek, what: &str) -> anyhow::Result<Whe
     })
 }
 
-/// Unpacks `wheel` into `dest`, skipping its RECORD (the installer writes its own).
+/// Opens the wheel at `path` as a zip archive; `what` names it in errors.
+pub fn open(path: &Path) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", path.display()))
+}
+
+/// Unpacks `wheel` into `dest` as pip does for a pure-Python wheel,
+/// skipping its RECORD (the installer writes its own). Each member is
+/// streamed to its file and may not inflate past the size it declares.
 pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
-    let file = std::fs::File::open(wheel)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", wheel.display()))?;
+    let mut zip = open(wheel)?;
     let what = wheel.display().to_string();
-    let contents = read(std::io::BufReader::new(file), &what)?;
+    let contents = manifest(&mut zip, &what)?;
     if !contents.purelib {
         return Err(Unsupported(format!("{what} is not a pure-Python wheel")).into());
     }
@@ -135,10 +177,19 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
     for f in contents.files {
         let target = dest.join(&f.name);
         std::fs::create_dir_all(target.parent().expect("file has a parent"))?;
-        std::fs::write(&target, &f.bytes)?;
+        let mut out = std::fs::File::create(&target)?;
+        let copied = std::io::copy(&mut zip.by_index(f.index)?.take(f.size + 1), &mut out)?;
+        if copied != f.size {
+            anyhow::bail!(
+                "{what}: {} unpacks to {} bytes, not the {} it declares",
+                f.name.escape_debug(),
+                copied,
+                f.size
+            );
+        }
         if f.executable {
             // pip: the default mode plus the executable bits.
-            crate::os::set_path_mode(&target, (0o777 & !umask) | 0o111)?;
+            crate::os::set_mode(&out, (0o777 & !umask) | 0o111)?;
         }
         files.push((f.name, f.executable));
     }

@@ -118,7 +118,7 @@ fn a_failing_override_rolls_the_environment_back() {
         .unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("post_setup") && msg.contains("policy says no"),
+        msg.contains("post-setup") && msg.contains("policy says no"),
         "{msg}"
     );
     assert!(!s.path().join("env").exists());
@@ -168,7 +168,7 @@ fn a_library_caller_receives_events_instead_of_terminal_output() {
     let steps: Vec<&str> = events
         .iter()
         .filter_map(|e| match e {
-            Event::StepFinished { step, .. } => Some(*step),
+            Event::StepFinished { step, .. } => Some(step.name()),
             _ => None,
         })
         .collect();
@@ -230,4 +230,76 @@ fn plugins_wrap_a_rust_override() {
     assert!(env.join("context.txt").is_file());
     assert!(env.join(".hgignore").is_file());
     assert!(env.join(".gitignore").is_file());
+}
+
+/// A hook's failure reaches a library caller as the typed error it is, not
+/// as step text: `VenvError::Plugin` with the plugin, the hook and the cause.
+#[test]
+fn a_failing_hook_is_a_typed_plugin_error_for_a_library_caller() {
+    use venv::error::{Hook, PluginFailure};
+    use venv::plugin::{HostOptions, Limits, PluginHost, PluginSpec, PluginSteps};
+    use venv::VenvError;
+    let s = Scratch::new();
+    let cache = Cache::new(Some(s.cache()));
+    let interp = find_interpreter(&PythonRequest::Path(cpython(12)), &cache).unwrap();
+    let host = PluginHost::load(
+        &[PluginSpec::read(&plugin("evil-error")).unwrap()],
+        HostOptions {
+            limits: Limits::default(),
+            cache: cache.clone(),
+            reporter: venv::report::silent(),
+            pass_env: Default::default(),
+        },
+    )
+    .unwrap();
+    let env = s.path().join("env");
+    let err = EnvBuilder::new(Options::default(), interp)
+        .with_cache(cache)
+        .create_with(&env, &mut PluginSteps::new(host))
+        .unwrap_err();
+    match &err {
+        VenvError::Plugin(e) => {
+            assert_eq!(e.plugin, "evil-error");
+            assert_eq!(e.hook, Some(Hook::PostSetup));
+            assert!(matches!(e.failure, PluginFailure::Returned(_)), "{e:?}");
+        }
+        other => panic!("expected VenvError::Plugin, got {other:?}"),
+    }
+    assert!(!env.exists(), "the failed creation was rolled back");
+}
+
+/// A limit that runs out is typed too: the failure names the limit.
+#[test]
+fn a_hook_over_its_time_limit_is_a_typed_limit_failure() {
+    use std::time::Duration;
+    use venv::error::PluginFailure;
+    use venv::plugin::{HostOptions, Limits, PluginHost, PluginSpec, PluginSteps};
+    use venv::VenvError;
+    let s = Scratch::new();
+    let cache = Cache::new(Some(s.cache()));
+    let interp = find_interpreter(&PythonRequest::Path(cpython(12)), &cache).unwrap();
+    let host = PluginHost::load(
+        &[PluginSpec::read(&plugin("evil-loop")).unwrap()],
+        HostOptions {
+            limits: Limits {
+                time: Duration::from_millis(500),
+                ..Limits::default()
+            },
+            cache: cache.clone(),
+            reporter: venv::report::silent(),
+            pass_env: Default::default(),
+        },
+    )
+    .unwrap();
+    let err = EnvBuilder::new(Options::default(), interp)
+        .with_cache(cache)
+        .create_with(&s.path().join("env"), &mut PluginSteps::new(host))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            VenvError::Plugin(e) if matches!(e.failure, PluginFailure::TimeLimit { .. })
+        ),
+        "{err:?}"
+    );
 }

@@ -138,7 +138,7 @@ fn a_policy_makes_the_seeder_run_for_every_creation() {
     let house = s.path().join("wheelhouse");
     wheelhouse(&house);
     let seeder = plugin("seed-wheels");
-    let digest = venv::policy::sha256_file(&seeder).unwrap();
+    let digest = sha256_file(&seeder);
     // Paths in a policy are relative to the policy file.
     let policy = s.path().join("policy.toml");
     std::fs::write(
@@ -496,7 +496,7 @@ fn a_plugin_for_an_unknown_contract_version_is_refused_in_one_line() {
 fn inspect_shows_contract_hooks_imports_grants_digest_and_cache() {
     let s = Scratch::new();
     let seeder = plugin("seed-wheels");
-    let digest = venv::policy::sha256_file(&seeder).unwrap();
+    let digest = sha256_file(&seeder);
     let first = s.venv(&["--inspect-plugin", seeder.to_str().unwrap()]);
     assert_ok(&first, "inspect seed-wheels");
     let text = stdout(&first);

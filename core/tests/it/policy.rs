@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 fn sha256(path: &Path) -> String {
-    venv::policy::sha256_file(path).unwrap()
+    sha256_file(path)
 }
 
 /// A scratch dir with its own policy file and user config home.

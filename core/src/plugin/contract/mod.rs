@@ -17,8 +17,8 @@ pub use v0_2_0 as latest;
 use std::path::Path;
 
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::Component;
-use wasmtime::Engine;
+use wasmtime::component::{Component, HasData, Instance, InstancePre, Linker};
+use wasmtime::{Engine, Store};
 
 use super::spec::{Hooks, PluginSpec};
 use crate::context::Context;
@@ -56,6 +56,125 @@ impl Version {
             _ => all.join(""),
         }
     }
+}
+
+/// A loaded component's hooks, resolved once (one value per contract
+/// version): a call is one method, whatever version the plugin speaks.
+#[derive(Clone)]
+pub enum Exports {
+    V0_1_0(v0_1_0::Exports),
+    V0_2_0(v0_2_0::Exports),
+}
+
+impl Exports {
+    /// The hooks `hooks` names, for a component built for `version`.
+    pub fn resolve<T>(
+        version: Version,
+        hooks: Hooks,
+        pre: &InstancePre<T>,
+    ) -> wasmtime::Result<Exports> {
+        Ok(match version {
+            Version::V0_1_0 => Exports::V0_1_0(v0_1_0::Exports::resolve(pre, hooks)?),
+            Version::V0_2_0 => Exports::V0_2_0(v0_2_0::Exports::resolve(pre, hooks)?),
+        })
+    }
+
+    pub fn version(&self) -> Version {
+        match self {
+            Exports::V0_1_0(_) => Version::V0_1_0,
+            Exports::V0_2_0(_) => Version::V0_2_0,
+        }
+    }
+
+    pub fn hooks(&self) -> Hooks {
+        match self {
+            Exports::V0_1_0(e) => e.hooks(),
+            Exports::V0_2_0(e) => e.hooks(),
+        }
+    }
+
+    pub async fn post_setup<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        match self {
+            Exports::V0_1_0(e) => e.post_setup(store, instance, ctx).await,
+            Exports::V0_2_0(e) => e.post_setup(store, instance, ctx).await,
+        }
+    }
+
+    pub async fn supported_scms<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+    ) -> wasmtime::Result<Vec<String>> {
+        match self {
+            Exports::V0_1_0(e) => e.supported_scms(store, instance).await,
+            Exports::V0_2_0(e) => e.supported_scms(store, instance).await,
+        }
+    }
+
+    pub async fn create_ignore_file<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        scm: &str,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        match self {
+            Exports::V0_1_0(e) => e.create_ignore_file(store, instance, scm, ctx).await,
+            Exports::V0_2_0(e) => e.create_ignore_file(store, instance, scm, ctx).await,
+        }
+    }
+
+    /// 0.2.0 and later.
+    pub async fn create_activators<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        match self {
+            Exports::V0_1_0(_) => Err(wasmtime::Error::msg("0.1.0 has no activator hook")),
+            Exports::V0_2_0(e) => e.create_activators(store, instance, ctx).await,
+        }
+    }
+
+    /// 0.2.0 and later.
+    pub async fn seed<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        match self {
+            Exports::V0_1_0(_) => Err(wasmtime::Error::msg("0.1.0 has no seeder hook")),
+            Exports::V0_2_0(e) => e.seed(store, instance, ctx).await,
+        }
+    }
+}
+
+/// Adds the imports of every version this host speaks, served by `D`, to
+/// `linker` (their names carry the version, so all coexist).
+pub fn add_to_linker<T: Send + 'static, D>(
+    linker: &mut Linker<T>,
+    get: fn(&mut T) -> D::Data<'_>,
+) -> wasmtime::Result<()>
+where
+    D: HasData + Send,
+    for<'a> D::Data<'a>: latest::host::Host
+        + latest::runner::Host
+        + latest::wheels::Host
+        + latest::types::Host
+        + v0_1_0::host::Host
+        + v0_1_0::types::Host
+        + Send,
+{
+    v0_1_0::add_to_linker::<T, D>(linker, get)?;
+    v0_2_0::add_to_linker::<T, D>(linker, get)?;
+    Ok(())
 }
 
 /// An interface's full name in a contract version (`venv:plugin/post-setup@0.2.0`).
@@ -175,7 +294,7 @@ pub fn wit_context(ctx: &Context, spec: &PluginSpec) -> latest::types::Context {
             prompt: opts.prompt.as_arg().map(str::to_owned),
         },
         options: spec.options.clone(),
-        read_dirs: spec.grants.read_dirs.iter().map(|d| s(d)).collect(),
+        read_dirs: spec.grants.read_dirs.iter().map(|d| s(&d.path)).collect(),
     }
 }
 

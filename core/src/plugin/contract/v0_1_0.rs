@@ -13,7 +13,89 @@ wasmtime::component::bindgen!({
 pub use exports::venv::plugin::{post_setup, scm_ignore};
 pub use venv::plugin::{host, types};
 
+use wasmtime::component::{HasData, Instance, InstancePre, Linker};
+use wasmtime::Store;
+
+use super::super::spec::Hooks;
 use super::latest;
+use super::v0_2_0::missing;
+
+/// The hooks a 0.1.0 component exports, found once when it is loaded.
+#[derive(Clone, Default)]
+pub struct Exports {
+    post_setup: Option<post_setup::GuestIndices>,
+    scm_ignore: Option<scm_ignore::GuestIndices>,
+}
+
+impl Exports {
+    /// Resolves the hooks `hooks` names (0.1.0 has no activator or seeder).
+    pub fn resolve<T>(pre: &InstancePre<T>, hooks: Hooks) -> wasmtime::Result<Exports> {
+        Ok(Exports {
+            post_setup: hooks
+                .post_setup
+                .then(|| post_setup::GuestIndices::new(pre))
+                .transpose()?,
+            scm_ignore: hooks
+                .scm_ignore
+                .then(|| scm_ignore::GuestIndices::new(pre))
+                .transpose()?,
+        })
+    }
+
+    pub fn hooks(&self) -> Hooks {
+        Hooks {
+            post_setup: self.post_setup.is_some(),
+            scm_ignore: self.scm_ignore.is_some(),
+            ..Hooks::default()
+        }
+    }
+
+    pub async fn post_setup<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        let guest = missing(&self.post_setup, "post-setup")?.load(&mut *store, instance)?;
+        guest.call_post_setup(&mut *store, &ctx.clone().into()).await
+    }
+
+    pub async fn supported_scms<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+    ) -> wasmtime::Result<Vec<String>> {
+        let guest = missing(&self.scm_ignore, "scm-ignore")?.load(&mut *store, instance)?;
+        guest.call_supported_scms(&mut *store).await
+    }
+
+    pub async fn create_ignore_file<T: Send>(
+        &self,
+        store: &mut Store<T>,
+        instance: &Instance,
+        scm: &str,
+        ctx: &latest::types::Context,
+    ) -> wasmtime::Result<Result<(), String>> {
+        let guest = missing(&self.scm_ignore, "scm-ignore")?.load(&mut *store, instance)?;
+        guest
+            .call_create_ignore_file(&mut *store, scm, &ctx.clone().into())
+            .await
+    }
+}
+
+/// Adds this version's imports (`host`, `types`), served by `D`, to `linker`.
+pub fn add_to_linker<T: Send + 'static, D>(
+    linker: &mut Linker<T>,
+    get: fn(&mut T) -> D::Data<'_>,
+) -> wasmtime::Result<()>
+where
+    D: HasData + Send,
+    for<'a> D::Data<'a>: host::Host + types::Host + Send,
+{
+    host::add_to_linker::<T, D>(linker, get)?;
+    types::add_to_linker::<T, D>(linker, get)?;
+    Ok(())
+}
 
 pub const VERSION: &str = "0.1.0";
 

@@ -78,6 +78,13 @@ pub fn plugin(name: &str) -> PathBuf {
     path
 }
 
+/// The sha256 (lower-case hex) of the file at `path`, as a policy pins it.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// `name` in the directories of this process's PATH.
 pub fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
