@@ -67,11 +67,19 @@ impl EnvBuilder {
         if env_dir.to_str().is_none() {
             return Err(VenvError::NonUtf8Path { path: env_dir });
         }
-        if env_dir
-            .to_string_lossy()
-            .contains(self.interpreter.info.pathsep.as_str())
-        {
+        let text = env_dir.to_string_lossy();
+        if text.contains(self.interpreter.info.pathsep.as_str()) {
             return Err(VenvError::PathSeparatorInPath { path: env_dir });
+        }
+        if let Some(c) = text.chars().find(|c| crate::config::is_line_break(*c)) {
+            return Err(VenvError::LineBreakInPath {
+                what: c.escape_unicode().to_string(),
+                path: env_dir,
+            });
+        }
+        // dash takes `%` in a PATH entry for an option (`%func`, `%builtin`).
+        if !self.interpreter.info.is_windows() && text.contains('%') {
+            return Err(VenvError::PercentInPath { path: env_dir });
         }
         let info = &self.interpreter.info;
         if opts.with_pip && !info.has_ensurepip {
@@ -159,7 +167,9 @@ fn run_steps(ctx: &Context, steps: &mut dyn Steps) -> Result<(), VenvError> {
         });
         result
     };
-    run(Step::EnsureDirectories, &mut || steps.ensure_directories(ctx))?;
+    run(Step::EnsureDirectories, &mut || {
+        steps.ensure_directories(ctx)
+    })?;
     for scm in &ctx.scm_ignore_files {
         run(Step::CreateScmIgnoreFile, &mut || {
             steps.create_scm_ignore_file(ctx, scm)

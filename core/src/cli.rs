@@ -344,12 +344,11 @@ impl Cli {
                     value: grant.clone(),
                     expected: "NAME=run-python, NAME=run-in-env or NAME=read:DIR",
                 })?;
-            let grant = Grant::parse(what, |dir| cwd.join(dir)).map_err(|_| {
-                PolicyError::UnknownGrant {
+            let grant =
+                Grant::parse(what, |dir| cwd.join(dir)).map_err(|_| PolicyError::UnknownGrant {
                     owner: format!("plugin `{name}`"),
                     grant: what.to_owned(),
-                }
-            })?;
+                })?;
             req.grants.push((name.to_owned(), grant));
         }
         req.limits = LimitSettings {

@@ -78,7 +78,11 @@ impl PyvenvCfg {
     /// The file's text, keys in CPython's order.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str(&format!("home = {}\n", self.home.display()));
+        let value = |text: &str| single_line(text);
+        out.push_str(&format!(
+            "home = {}\n",
+            value(&self.home.display().to_string())
+        ));
         out.push_str(&format!(
             "include-system-site-packages = {}\n",
             self.include_system_site_packages
@@ -88,13 +92,16 @@ impl PyvenvCfg {
             out.push_str(&format!("prompt = {}\n", repr_str(prompt)));
         }
         if let Some(executable) = &self.executable {
-            out.push_str(&format!("executable = {}\n", executable.display()));
+            out.push_str(&format!(
+                "executable = {}\n",
+                value(&executable.display().to_string())
+            ));
         }
         if let Some(command) = &self.command {
-            out.push_str(&format!("command = {command}\n"));
+            out.push_str(&format!("command = {}\n", value(command)));
         }
         for (key, value) in &self.extra {
-            out.push_str(&format!("{key} = {value}\n"));
+            out.push_str(&format!("{} = {}\n", single_line(key), single_line(value)));
         }
         if self.relocatable {
             out.push_str("relocatable = true\n");
@@ -128,6 +135,41 @@ impl PyvenvCfg {
 pub fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow::Result<()> {
     let text = PyvenvCfg::for_env(ctx, system_site_packages).render();
     ctx.fs.write_file(&ctx.layout.cfg, text.as_bytes(), None)
+}
+
+/// Whether `c` ends a line for one of pyvenv.cfg's readers: Python's text
+/// files (`\n`, `\r`) or `str.splitlines` (which also splits at
+/// `\x0b`, `\x0c`, `\x1c`-`\x1e`, U+0085, U+2028 and U+2029).
+pub fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\x0b'
+            | '\x0c'
+            | '\x1c'
+            | '\x1d'
+            | '\x1e'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// `text` with every line break written as an escape, so a value can never
+/// start a line (a key) of its own.
+fn single_line(text: &str) -> String {
+    if !text.contains(is_line_break) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_owned(),
+            '\r' => "\\r".to_owned(),
+            c if is_line_break(c) && (c as u32) < 0x100 => format!("\\x{:02x}", c as u32),
+            c if is_line_break(c) => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The command that recreates this environment: the program, the base

@@ -52,8 +52,14 @@ pub enum VenvError {
     #[error("{path} is a symbolic link; venv does not create environments through links: pass the real directory")]
     EnvDirIsSymlink { path: PathBuf },
 
-    #[error("refusing to create a venv in {path} because it contains the PATH separator `:`; choose a path without it")]
+    #[error("refusing to create a venv in {} because it contains the PATH separator `:`; choose a path without it", path.display())]
     PathSeparatorInPath { path: PathBuf },
+
+    #[error("refusing to create a venv at {} because its path holds a line break ({what}), which would end a line of pyvenv.cfg and of the activation scripts; choose a path without it", path.display().to_string().escape_debug())]
+    LineBreakInPath { path: PathBuf, what: String },
+
+    #[error("refusing to create a venv in {path} because it contains `%`, which dash reads in PATH as the start of an option (`%func` runs files as shell functions); choose a path without it")]
+    PercentInPath { path: PathBuf },
 
     #[error("{path} is not valid UTF-8; activation scripts cannot name it: choose a UTF-8 path")]
     NonUtf8Path { path: PathBuf },

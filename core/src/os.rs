@@ -382,6 +382,15 @@ pub fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
     }
 }
 
+/// Whether `fd` is the null device (the one `/dev/null` names).
+#[cfg(unix)]
+fn is_dev_null(fd: &impl std::os::fd::AsFd) -> bool {
+    let (Ok(this), Ok(null)) = (rustix::fs::fstat(fd), rustix::fs::stat("/dev/null")) else {
+        return false;
+    };
+    this.st_rdev == null.st_rdev
+}
+
 /// How long [`read_bounded`] waits for a pipe to deliver more.
 pub const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -397,7 +406,11 @@ pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     {
         use rustix::event::{poll, PollFd, PollFlags, Timespec};
         use rustix::fs::{fcntl_setfl, fstat, open, FileType, Mode, OFlags};
-        let fd = open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
+        let fd = open(
+            path,
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
         let kind = FileType::from_raw_mode(fstat(&fd)?.st_mode);
         let mut bytes = Vec::new();
         match kind {
@@ -434,6 +447,8 @@ pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
                 }
             }
             FileType::Directory => return Err(io::Error::other("it is a directory")),
+            // /dev/null reads as empty; no other device is read.
+            FileType::CharacterDevice if is_dev_null(&fd) => {}
             _ => {
                 return Err(io::Error::other(
                     "it is neither a regular file nor a pipe (a device or a socket)",

@@ -136,10 +136,9 @@ impl Staging {
         reclaim_stale(&parent);
 
         let entries = match existing {
-            Some(_) => Some(
-                list_names(env_dir)
-                    .map_err(|e| VenvError::step(crate::report::Step::EnsureDirectories, env_dir, e))?,
-            ),
+            Some(_) => Some(list_names(env_dir).map_err(|e| {
+                VenvError::step(crate::report::Step::EnsureDirectories, env_dir, e)
+            })?),
             None => None,
         };
         let kind = match entries {

@@ -105,12 +105,18 @@ impl PluginHost {
             wheels: None,
         };
         let fail = |f| PluginError::in_hook(&plugin.spec, hook, f);
-        self.call(plugin, ctx, Some(scratch.path()), reach, async |store, instance| {
-            plugin
-                .exports
-                .create_ignore_file(store, instance, scm, &wit_ctx)
-                .await
-        })
+        self.call(
+            plugin,
+            ctx,
+            Some(scratch.path()),
+            reach,
+            async |store, instance| {
+                plugin
+                    .exports
+                    .create_ignore_file(store, instance, scm, &wit_ctx)
+                    .await
+            },
+        )
         .and_then(returned)
         .map_err(fail)?;
         import_top_files(scratch.path(), ctx, Imported::IgnoreFile { scm }).map_err(fail)
@@ -134,9 +140,18 @@ impl PluginHost {
                 wheels: None,
             };
             let fail = |f| PluginError::in_hook(&plugin.spec, hook, f);
-            self.call(plugin, ctx, Some(scratch.path()), reach, async |store, instance| {
-                plugin.exports.create_activators(store, instance, &wit_ctx).await
-            })
+            self.call(
+                plugin,
+                ctx,
+                Some(scratch.path()),
+                reach,
+                async |store, instance| {
+                    plugin
+                        .exports
+                        .create_activators(store, instance, &wit_ctx)
+                        .await
+                },
+            )
             .and_then(returned)
             .map_err(fail)?;
             import_top_files(scratch.path(), ctx, Imported::Activators).map_err(fail)?;
@@ -240,7 +255,13 @@ impl PluginHost {
         call: impl AsyncFnOnce(&mut Store<CallState>, &Instance) -> wasmtime::Result<T>,
     ) -> Result<T, PluginFailure> {
         for dir in hidden.iter().map(|d| canonical(d)) {
-            if let Some(grant) = plugin.spec.grants.read_dirs.iter().find(|g| g.overlaps(&dir)) {
+            if let Some(grant) = plugin
+                .spec
+                .grants
+                .read_dirs
+                .iter()
+                .find(|g| g.overlaps(&dir))
+            {
                 return Err(PluginFailure::GrantExposesEnv {
                     grant: grant.path.clone(),
                     dir,

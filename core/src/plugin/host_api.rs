@@ -127,8 +127,7 @@ impl HostApi {
         if let Some(exceeded) = self.meter.exceeded() {
             return Err(exceeded.into());
         }
-        if Instant::now() >= self.deadline || matches!(result, Err(ProcessError::TimedOut { .. }))
-        {
+        if Instant::now() >= self.deadline || matches!(result, Err(ProcessError::TimedOut { .. })) {
             return Err(self.meter.exceed(Exceeded::Time).into());
         }
         Ok(result
@@ -266,7 +265,8 @@ fn prepare_wheel(
     let digest = copy_wheel(&grant.dir, rel, &local)
         .map_err(|e| format!("install-wheel: cannot read {shown}: {e}"))?;
     let mut zip = wheel::open(&local).map_err(|e| format!("install-wheel: {shown}: {e:#}"))?;
-    let manifest = wheel::manifest(&mut zip, &shown).map_err(|e| format!("install-wheel: {e:#}"))?;
+    let manifest =
+        wheel::manifest(&mut zip, &shown).map_err(|e| format!("install-wheel: {e:#}"))?;
     if !manifest.purelib {
         return Err(format!("install-wheel: {shown} is not a pure-Python wheel"));
     }

@@ -113,7 +113,9 @@ pub fn import_top_files(
         }
         let in_env = ctx.fs.entry(&dest.join(&name)).map_err(io)?;
         match what {
-            Imported::IgnoreFile { .. } if !matches!(in_env, EntryKind::Missing | EntryKind::File) => {
+            Imported::IgnoreFile { .. }
+                if !matches!(in_env, EntryKind::Missing | EntryKind::File) =>
+            {
                 return Err(refuse(
                     format!("`{shown}`"),
                     "the environment has a directory or link of that name",
@@ -143,7 +145,12 @@ mod tests {
 
     #[test]
     fn activator_names_are_a_closed_list() {
-        for ok in ["activate.xsh", "activate_this.py", "activate-elvish", "activate.ps1"] {
+        for ok in [
+            "activate.xsh",
+            "activate_this.py",
+            "activate-elvish",
+            "activate.ps1",
+        ] {
             assert!(is_activator_name(ok), "{ok}");
         }
         for bad in [
@@ -165,7 +172,13 @@ mod tests {
             assert!(!is_activator_name(bad), "{bad}");
         }
         assert!(Imported::IgnoreFile { scm: "hg" }.allows(".hgignore"));
-        for bad in ["pip.conf", ".gitignore", "hgignore", ".hgignore.bak", "pyvenv.cfg"] {
+        for bad in [
+            "pip.conf",
+            ".gitignore",
+            "hgignore",
+            ".hgignore.bak",
+            "pyvenv.cfg",
+        ] {
             assert!(!Imported::IgnoreFile { scm: "hg" }.allows(bad), "{bad}");
         }
     }

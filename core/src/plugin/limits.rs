@@ -42,7 +42,8 @@ pub const HOSTCALL_FUEL_BEYOND_OUTPUT: usize = 1 << 20;
 impl Limits {
     /// The host-call fuel of one call's store.
     pub fn hostcall_fuel(&self) -> usize {
-        self.output_bytes.saturating_add(HOSTCALL_FUEL_BEYOND_OUTPUT)
+        self.output_bytes
+            .saturating_add(HOSTCALL_FUEL_BEYOND_OUTPUT)
     }
 }
 

@@ -112,7 +112,11 @@ pub fn store(
     }
     for dir in &spec.grants.read_dirs {
         // The directory opened when the grant was resolved, not its path again.
-        wasi.preopened_dir(dir.host_path(), dir.path.to_string_lossy(), FsPerms::ReadOnly)?;
+        wasi.preopened_dir(
+            dir.host_path(),
+            dir.path.to_string_lossy(),
+            FsPerms::ReadOnly,
+        )?;
     }
     let mut table = ResourceTable::new();
     table.set_max_capacity(limits::MAX_HOST_RESOURCES);

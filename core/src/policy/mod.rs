@@ -102,8 +102,8 @@ fn read_toml<T: for<'de> serde::Deserialize<'de>>(
         path: path.to_path_buf(),
         reason,
     };
-    let text = crate::os::read_bounded(path, MAX_FILE_BYTES)
-        .map_err(|e| unreadable(e.to_string()))?;
+    let text =
+        crate::os::read_bounded(path, MAX_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(text).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
     parse_toml(&text).map_err(|reason| PolicyError::Invalid {
         what,
@@ -152,7 +152,13 @@ impl Policy {
             }
         }
         for layer in &layers {
-            if let Some(r) = layer.file.plugins.required.iter().find(|r| r.sha256.is_none()) {
+            if let Some(r) = layer
+                .file
+                .plugins
+                .required
+                .iter()
+                .find(|r| r.sha256.is_none())
+            {
                 return Err(PolicyError::Invalid {
                     what: "policy file",
                     path: layer.path.clone(),

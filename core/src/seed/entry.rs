@@ -133,7 +133,12 @@ pub fn ensure_digested(
     let dir = root.join(&name);
     if let Some(entry) = load(&root, &name) {
         let meta = &entry.meta;
-        let bytes = meta.files.iter().chain(&meta.compiled).map(|f| f.size).sum();
+        let bytes = meta
+            .files
+            .iter()
+            .chain(&meta.compiled)
+            .map(|f| f.size)
+            .sum();
         bounds.charge(bytes, entry_count(meta))?;
         return Ok(entry);
     }
@@ -228,10 +233,18 @@ fn build(
     // source (estimated at the source's size) and its scripts.
     let mut charged_compiled = 0;
     if bounds.charge.is_some() {
-        let manifest = wheel::manifest(&mut wheel::open(&wheel.path)?, &wheel.path.display().to_string())?;
-        let sources = manifest.files.iter().filter(|f| f.name.ends_with(".py")).count() as u64;
+        let manifest = wheel::manifest(
+            &mut wheel::open(&wheel.path)?,
+            &wheel.path.display().to_string(),
+        )?;
+        let sources = manifest
+            .files
+            .iter()
+            .filter(|f| f.name.ends_with(".py"))
+            .count() as u64;
         charged_compiled = manifest.source_size();
-        let entries = manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
+        let entries =
+            manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
         bounds.charge(manifest.total_size() + charged_compiled, entries)?;
     }
     let unpacked = wheel::unpack(&wheel.path, &site, umask)?;

@@ -29,7 +29,10 @@ pub fn install_new(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
             .iter()
             .chain(&meta.compiled)
             .map(|f| site.join(&f.path));
-        let scripts = meta.scripts.iter().map(|(name, _)| ctx.layout.bin.join(name));
+        let scripts = meta
+            .scripts
+            .iter()
+            .map(|(name, _)| ctx.layout.bin.join(name));
         for rel in files.chain(scripts).chain([site.join(&meta.dist_info)]) {
             if !seen.insert(rel.clone()) || ctx.fs.entry(&rel)? != EntryKind::Missing {
                 anyhow::bail!(

@@ -130,7 +130,10 @@ pub fn manifest<R: Read + std::io::Seek>(
         });
     }
     let mut metadata = |file: &str| -> anyhow::Result<String> {
-        let Some(member) = files.iter().find(|f| f.name == format!("{dist_info}/{file}")) else {
+        let Some(member) = files
+            .iter()
+            .find(|f| f.name == format!("{dist_info}/{file}"))
+        else {
             return Ok(String::new());
         };
         let mut bytes = Vec::new();

@@ -165,7 +165,7 @@ fn failed_step_leaves_nothing_at_env_dir() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains("setup_pip") && err.contains("is not a wheel"),
+        err.contains("installing pip failed") && err.contains("is not a wheel"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -57,7 +57,9 @@ impl Exports {
         ctx: &latest::types::Context,
     ) -> wasmtime::Result<Result<(), String>> {
         let guest = missing(&self.post_setup, "post-setup")?.load(&mut *store, instance)?;
-        guest.call_post_setup(&mut *store, &ctx.clone().into()).await
+        guest
+            .call_post_setup(&mut *store, &ctx.clone().into())
+            .await
     }
 
     pub async fn supported_scms<T: Send>(
