@@ -12,6 +12,7 @@ mod activation;
 mod differential;
 mod discovery;
 mod errors;
+mod injection;
 mod install;
 mod layers;
 mod library;
