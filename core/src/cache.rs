@@ -149,7 +149,8 @@ impl Cache {
         let dir = match trusted_kind_dir(root, kind) {
             Ok(dir) => dir,
             Err(why) => {
-                let private = self.private_dir(kind);
+                // With no private directory either, this kind goes uncached.
+                let private = self.private_dir(kind).ok()?;
                 self.reporter.report(Event::Warning {
                     message: format!(
                         "not using the cache's {} directory ({why}); building in a private directory for this run instead (pass --cache-dir DIR with a directory of your own)",
@@ -165,7 +166,8 @@ impl Cache {
 
     /// A directory for `kind` private to this process, removed when it ends
     /// (or when the last handle to this cache is dropped).
-    pub fn private_dir(&self, kind: Kind) -> PathBuf {
+    /// Fails (with a message naming `TMPDIR`) when no temporary directory can be made.
+    pub fn private_dir(&self, kind: Kind) -> io::Result<PathBuf> {
         let mut state = self.lock();
         let base = match &state.private {
             Some(tmp) => tmp.path().to_path_buf(),
@@ -173,7 +175,15 @@ impl Cache {
                 let tmp = tempfile::Builder::new()
                     .prefix("venv-cache-")
                     .tempdir()
-                    .expect("a private temporary directory");
+                    .map_err(|e| {
+                        io::Error::new(
+                            e.kind(),
+                            format!(
+                                "cannot make a private directory in {} ({e}); set TMPDIR to a writable directory",
+                                std::env::temp_dir().display()
+                            ),
+                        )
+                    })?;
                 let path = tmp.path().to_path_buf();
                 state.private = Some(tmp);
                 path
@@ -181,7 +191,7 @@ impl Cache {
         };
         let dir = base.join(kind.dir_name());
         let _ = create_private_dir(&dir);
-        dir
+        Ok(dir)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

@@ -92,16 +92,17 @@ pub fn ensure(
     interp: &Interpreter,
     reporter: &SharedReporter,
 ) -> anyhow::Result<SeedEntry> {
-    let root = seed_root(cache);
+    let root = seed_root(cache)?;
     let digest = wheel_digest(&root, &wheel.path)?;
     ensure_digested(cache, wheel, &digest, interp, reporter, Bounds::default())
 }
 
 /// The seed entries' directory: the cache's, or a private one.
-fn seed_root(cache: &Cache) -> PathBuf {
-    cache
-        .dir(Kind::Seed)
-        .unwrap_or_else(|| cache.private_dir(Kind::Seed))
+fn seed_root(cache: &Cache) -> std::io::Result<PathBuf> {
+    match cache.dir(Kind::Seed) {
+        Some(dir) => Ok(dir),
+        None => cache.private_dir(Kind::Seed),
+    }
 }
 
 /// [`ensure`] for a wheel whose sha256 (`digest`, hex) is known: the entry
@@ -114,7 +115,7 @@ pub fn ensure_digested(
     reporter: &SharedReporter,
     bounds: Bounds<'_>,
 ) -> anyhow::Result<SeedEntry> {
-    let root = seed_root(cache);
+    let root = seed_root(cache)?;
     let v = &interp.info.version;
     // The byte-code differs per implementation (cache tag) and release.
     let tag = match interp.info.cache_tag.as_str() {

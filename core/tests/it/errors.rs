@@ -218,3 +218,18 @@ fn rustix_is_root() -> bool {
     let out = Command::new("id").arg("-u").output().unwrap();
     stdout(&out).trim() == "0"
 }
+
+#[test]
+fn no_temporary_directory_is_one_line_not_a_panic() {
+    // --no-cache seeds pip in a private temporary directory; with TMPDIR
+    // unusable that is an error to report, not a crash.
+    let s = Scratch::new();
+    let out = s
+        .command_in(s.path(), &["--no-cache", "-p", &py(), "env"])
+        .env("TMPDIR", s.path().join("no-such-dir"))
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(101), "venv panicked: {}", stderr(&out));
+    assert_one_line_error(&out, &["set TMPDIR"]);
+    assert!(!s.path().join("env").exists());
+}
