@@ -93,6 +93,20 @@ pub fn is_private(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+/// How many hard links a file has (1 where the platform cannot tell).
+pub fn link_count(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
 /// Why [`is_private`] said no.
 pub fn not_private_reason(path: &Path, meta: &std::fs::Metadata) -> String {
     #[cfg(unix)]

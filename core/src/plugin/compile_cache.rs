@@ -1,18 +1,26 @@
 //! Compiled-code cache. Loading precompiled code is `unsafe` in wasmtime
 //! because a tampered file would run as native code, so:
-//! - entries are named by the component's sha256 and the engine's
+//! - entries are named by the component's BLAKE3 and the engine's
 //!   compatibility hash (another wasmtime version or configuration never
 //!   matches);
 //! - they live in the cache's `plugins/` directory, used only when it and
 //!   the entry are the user's alone ([`crate::cache`] checks the chain);
-//! - each entry starts with a BLAKE3 digest of the compiled code, checked
-//!   before the code is handed to wasmtime, so a corrupted entry (bytes
-//!   flipped after wasmtime's header) is recompiled instead of run.
+//! - each entry `NAME.cwasm` (wasmtime's own format) has a sidecar
+//!   `NAME.cwasm.b3` holding the BLAKE3 digest of its bytes, written with it.
 //!
-//! Anything that fails these checks or fails to load is recompiled, never trusted.
+//! Loading maps the file instead of copying it (wasmtime then gives the
+//! plugin's memories copy-on-write images of its data: a 12 MB JavaScript
+//! runtime starts without copying 12 MB). The entry is opened once: the
+//! descriptor is checked (a regular file, the user's, writable by nobody
+//! else, no other hard link), its bytes are hashed through it and compared
+//! with the sidecar, and wasmtime maps that very descriptor (Linux: its
+//! `/proc/self/fd` entry), so nothing is looked up by name between the
+//! check and the use. Anything that fails these checks or fails to load is
+//! recompiled, never trusted.
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use wasmtime::component::Component;
 use wasmtime::Engine;
@@ -20,9 +28,6 @@ use wasmtime::Engine;
 use super::spec::PluginSpec;
 use crate::cache::{self, write_atomically, Cache, EntryType, Kind};
 use crate::report::{CodeOrigin as Origin, Event, SharedReporter, Task};
-
-/// Identifies this entry format; followed by the 32-byte digest, then the code.
-const MAGIC: &[u8] = b"venv-cwasm-1\n";
 
 /// The component for `spec`: from the cache when a sound entry is there,
 /// else compiled (reported as a progress task) and stored.
@@ -50,21 +55,24 @@ pub fn load_component(
         let component = unsafe { Component::deserialize(engine, &compiled)? };
         return Ok((component, Origin::Compiled));
     };
-    let name = entry_name(engine, &spec.sha256);
-    let file = dir.join(&name);
-    if cache::is_trusted(&dir, Path::new(&name), EntryType::File) {
-        if let Some(code) = std::fs::read(&file).ok().as_deref().and_then(verified) {
-            // SAFETY: the entry is the user's alone (checked above), named by the
-            // hash of the component it was compiled from and by this engine's
-            // configuration, and its code matches the digest written with it.
-            if let Ok(component) = unsafe { Component::deserialize(engine, code) } {
-                return Ok((component, Origin::Cached));
-            }
+    let name = entry_name(engine, &spec.blake3);
+    if let Some(entry) = Verified::open(&dir, &name) {
+        // SAFETY: the file is the user's alone (checked on its descriptor and
+        // up the cache's directory chain), named by the hash of the component
+        // it was compiled from and by this engine's configuration, and its
+        // bytes, read through that same descriptor, match the digest written
+        // with it; wasmtime maps that descriptor, not the name again.
+        if let Ok(component) = unsafe { Component::deserialize_file(engine, entry.mappable()) } {
+            return Ok((component, Origin::Cached));
         }
     }
     let compiled = compile(&spec.bytes)?;
-    // Failing to cache is not an error: the next run compiles again.
-    let _ = write_atomically(&file, &with_digest(&compiled));
+    // Failing to cache is not an error: the next run compiles again. The
+    // code goes first, its digest second: a digest never names missing code.
+    let file = dir.join(&name);
+    if write_atomically(&file, &compiled).is_ok() {
+        let _ = write_atomically(&sidecar(&file), blake3::hash(&compiled).as_bytes());
+    }
     // SAFETY: these bytes were produced by this engine a moment ago, in memory.
     let component = unsafe { Component::deserialize(engine, &compiled)? };
     Ok((component, Origin::Compiled))
@@ -76,11 +84,11 @@ pub enum CacheState {
     /// `--no-cache`: compiled on every run.
     Disabled,
     /// Not compiled yet (or by another wasmtime): the next run compiles it.
-    Missing { path: std::path::PathBuf },
+    Missing { path: PathBuf },
     /// Present, the user's alone and intact: loaded without compiling.
-    Cached { path: std::path::PathBuf },
+    Cached { path: PathBuf },
     /// Present but not trusted or not intact: it would be recompiled.
-    Untrusted { path: std::path::PathBuf },
+    Untrusted { path: PathBuf },
 }
 
 /// The state of `spec`'s entry, without compiling or writing anything.
@@ -88,48 +96,83 @@ pub fn state(engine: &Engine, spec: &PluginSpec, cache: &Cache) -> CacheState {
     let Some(dir) = cache.dir(Kind::Plugins) else {
         return CacheState::Disabled;
     };
-    let name = entry_name(engine, &spec.sha256);
+    let name = entry_name(engine, &spec.blake3);
     let path = dir.join(&name);
     if !path.exists() {
         return CacheState::Missing { path };
     }
-    let intact = cache::is_trusted(&dir, Path::new(&name), EntryType::File)
-        && std::fs::read(&path)
-            .ok()
-            .as_deref()
-            .and_then(verified)
-            .is_some();
-    if intact {
-        CacheState::Cached { path }
-    } else {
-        CacheState::Untrusted { path }
+    match Verified::open(&dir, &name) {
+        Some(_) => CacheState::Cached { path },
+        None => CacheState::Untrusted { path },
     }
 }
 
-fn entry_name(engine: &Engine, sha256: &str) -> String {
+fn entry_name(engine: &Engine, blake3: &str) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
     engine
         .precompile_compatibility_hash()
         .hash(&mut engine_hash);
-    format!("{}-{:016x}.cwasm", &sha256[..32], engine_hash.finish())
+    format!("{}-{:016x}.cwasm", &blake3[..32], engine_hash.finish())
 }
 
-fn with_digest(code: &[u8]) -> Vec<u8> {
-    let mut entry = Vec::with_capacity(MAGIC.len() + 32 + code.len());
-    entry.extend_from_slice(MAGIC);
-    entry.extend_from_slice(blake3::hash(code).as_bytes());
-    entry.extend_from_slice(code);
-    entry
+/// The digest file beside an entry.
+fn sidecar(entry: &Path) -> PathBuf {
+    let mut name = entry.as_os_str().to_owned();
+    name.push(".b3");
+    PathBuf::from(name)
 }
 
-/// The code of an entry whose digest matches it.
-fn verified(entry: &[u8]) -> Option<&[u8]> {
-    let rest = entry.strip_prefix(MAGIC)?;
-    if rest.len() < 32 {
-        return None;
+/// An entry opened once and found sound: the user's alone, and its bytes
+/// (read through this descriptor) those its sidecar's digest names.
+struct Verified {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Verified {
+    fn open(dir: &Path, name: &str) -> Option<Verified> {
+        let digest_name = format!("{name}.b3");
+        if !cache::is_trusted(dir, Path::new(name), EntryType::File)
+            || !cache::is_trusted(dir, Path::new(&digest_name), EntryType::File)
+        {
+            return None;
+        }
+        let path = dir.join(name);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || !crate::os::is_private(&meta) || crate::os::link_count(&meta) != 1 {
+            return None;
+        }
+        let expected = std::fs::read(dir.join(&digest_name)).ok()?;
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; 256 << 10];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    hasher.update(&buf[..n]);
+                }
+                Err(_) => return None,
+            }
+        }
+        (hasher.finalize().as_bytes() == expected.as_slice()).then_some(Verified { file, path })
     }
-    let (digest, code) = rest.split_at(32);
-    (blake3::hash(code).as_bytes() == digest).then_some(code)
+
+    /// A path that opens this very file: on Linux its descriptor's
+    /// `/proc/self/fd` entry; elsewhere its name (checked a moment ago).
+    fn mappable(&self) -> PathBuf {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let _ = &self.path;
+            PathBuf::from(format!("/proc/self/fd/{}", self.file.as_raw_fd()))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = &self.file;
+            self.path.clone()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,13 +181,22 @@ mod tests {
 
     #[test]
     fn a_flipped_byte_anywhere_fails_the_check() {
-        let entry = with_digest(b"some compiled code");
-        assert_eq!(verified(&entry), Some(&b"some compiled code"[..]));
-        for i in 0..entry.len() {
-            let mut bad = entry.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let code = b"some compiled code".to_vec();
+        let entry = dir.path().join("e.cwasm");
+        write_atomically(&entry, &code).unwrap();
+        write_atomically(&sidecar(&entry), blake3::hash(&code).as_bytes()).unwrap();
+        assert!(Verified::open(dir.path(), "e.cwasm").is_some());
+        for i in 0..code.len() {
+            let mut bad = code.clone();
             bad[i] ^= 0x40;
-            assert_eq!(verified(&bad), None, "byte {i}");
+            write_atomically(&entry, &bad).unwrap();
+            assert!(Verified::open(dir.path(), "e.cwasm").is_none(), "byte {i}");
         }
-        assert_eq!(verified(&entry[..entry.len() - 1]), None);
+        write_atomically(&entry, &code[..code.len() - 1]).unwrap();
+        assert!(Verified::open(dir.path(), "e.cwasm").is_none());
+        write_atomically(&entry, &code).unwrap();
+        std::fs::remove_file(sidecar(&entry)).unwrap();
+        assert!(Verified::open(dir.path(), "e.cwasm").is_none(), "no digest, no trust");
     }
 }

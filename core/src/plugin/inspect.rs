@@ -150,12 +150,12 @@ impl Inspection {
                 out.push_str(&format!("  --plugin-grant {}={grant}   ({why})\n", s.name));
             }
         }
-        out.push_str(&format!("sha256: {}\n", s.sha256));
+        out.push_str(&format!("sha256: {}\n", s.sha256()));
         out.push_str(&format!(
             "  policy: pinned = [\"{}\"]   or   [[plugins.required]] path = \"{}\", sha256 = \"{}\"\n",
-            s.sha256,
+            s.sha256(),
             s.path.display(),
-            s.sha256
+            s.sha256()
         ));
         let ms = self.elapsed.as_secs_f64() * 1e3;
         let cache = match (&self.cache_before, self.origin) {

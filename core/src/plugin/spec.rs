@@ -22,8 +22,11 @@ pub struct PluginSpec {
     pub grants: Grants,
     /// The component, as read once from `path`.
     pub bytes: Arc<Vec<u8>>,
-    /// sha256 of `bytes`, lower-case hex.
-    pub sha256: String,
+    /// BLAKE3 of `bytes` (hex): what the compiled-code cache is keyed by.
+    pub blake3: String,
+    /// sha256 of `bytes` (hex), computed when first asked for: only a
+    /// policy's pins and `--inspect-plugin` need it.
+    sha256: Arc<std::sync::OnceLock<String>>,
 }
 
 impl PluginSpec {
@@ -39,15 +42,22 @@ impl PluginSpec {
     /// A plugin from bytes already in memory; `path` names it in messages.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> PluginSpec {
         let name = name_of(&path);
-        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let blake3 = blake3::hash(&bytes).to_hex().to_string();
         PluginSpec {
             path,
             name,
             options: Vec::new(),
             grants: Grants::default(),
             bytes: Arc::new(bytes),
-            sha256,
+            blake3,
+            sha256: Arc::default(),
         }
+    }
+
+    /// sha256 of the component's bytes, lower-case hex (what a policy pins).
+    pub fn sha256(&self) -> &str {
+        self.sha256
+            .get_or_init(|| hex::encode(Sha256::digest(self.bytes.as_slice())))
     }
 }
 

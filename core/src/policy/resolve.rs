@@ -234,10 +234,10 @@ fn user_spec(policy: &Policy, p: &UserPlugin) -> Result<PluginSpec, PolicyError>
         }
     }
     let mut spec = read_plugin(&p.path)?;
-    if policy.allow() == Allow::Pinned && !policy.pins(&spec.sha256) {
+    if policy.allow() == Allow::Pinned && !policy.pins(spec.sha256()) {
         return Err(PolicyError::NotPinned {
             name,
-            digest: spec.sha256,
+            digest: spec.sha256().to_owned(),
             policy: policy.name(),
         });
     }
@@ -263,12 +263,12 @@ fn required_spec(
         policy: pname.clone(),
         source: Box::new(e),
     })?;
-    if !spec.sha256.eq_ignore_ascii_case(pinned) {
+    if !spec.sha256().eq_ignore_ascii_case(pinned) {
         return Err(PolicyError::DigestMismatch {
             name,
             path: path.clone(),
             policy: pname,
-            actual: spec.sha256,
+            actual: spec.sha256().to_owned(),
             pinned: pinned.to_owned(),
         });
     }
