@@ -28,6 +28,7 @@ pub mod launcher;
 pub(crate) mod os;
 pub(crate) mod paths;
 pub(crate) mod pyrepr;
+pub(crate) mod record;
 pub(crate) mod scripts;
 pub(crate) mod seed;
 pub(crate) mod staging;

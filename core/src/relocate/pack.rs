@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::walk::{self, Kind};
-use super::{plan, Edit, Env, Mode};
+use super::{plan_walked, walk_env, Edit, Env, Mode};
 use crate::error::VenvError;
 
 /// 1980-01-01T00:00:00Z: the time every entry gets (tar warns about 1970).
@@ -68,12 +68,8 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     if out_dir_real.starts_with(&env.canonical) {
         return Err(fail("it is inside the environment being packed".to_owned()));
     }
-    let plan = plan(&env, Mode::Relocatable)?;
-    let walked = walk::walk(env.fs.cap_dir()).map_err(|e| VenvError::Relocate {
-        what: "read",
-        env: env.root.clone(),
-        reason: e.to_string(),
-    })?;
+    let walked = walk_env(&env)?;
+    let plan = plan_walked(&env, &walked, Mode::Relocatable)?;
 
     // Every entry, in order: the tree as it is, with the plan's edits, plus
     // the files the plan adds.

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -247,17 +246,9 @@ fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
     let bytes = std::fs::read(site.join(rel))?;
     Ok(FileInfo {
         path: rel.to_owned(),
-        hash: record_hash(&bytes),
+        hash: crate::record::hash(&bytes),
         size: bytes.len() as u64,
     })
-}
-
-/// `sha256=...` as RECORD writes it.
-pub fn record_hash(bytes: &[u8]) -> String {
-    format!(
-        "sha256={}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
-    )
 }
 
 /// Byte-compiles `sources` with the base interpreter as pip would, returning

@@ -17,6 +17,7 @@ const RANKS: &[(&str, u32)] = &[
     ("cache", 1),
     ("envfs", 1),
     ("staging", 1),
+    ("record", 1),
     ("interpreter", 2),
     ("launcher", 2),
     ("plan", 3),
