@@ -65,7 +65,7 @@ struct State {
     /// Per kind: the directory in use, once decided.
     dirs: HashMap<Kind, PathBuf>,
     /// Private directories for this process (untrusted kinds, `--no-cache` seeding).
-    private: Option<tempfile::TempDir>,
+    private: Option<crate::temp::TempDir>,
     /// A shared lock on `<root>/.lock`, held while this process uses the
     /// cache, so that [`Cache::clean`] waits for it.
     lock: Option<crate::os::Lock>,
@@ -89,14 +89,27 @@ pub struct Usage {
 pub struct Summary {
     pub root: PathBuf,
     pub kinds: Vec<(Kind, Usage)>,
+    /// Temporary entries left by runs that were killed (not counted in
+    /// `kinds`); the next creation removes them.
+    pub stale: Vec<PathBuf>,
+    pub stale_usage: Usage,
 }
+
+/// The prefix of the cache's temporary entries (see [`crate::temp`]).
+const TMP: &str = ".tmp-";
+/// The prefix of a kind's directory being removed by `--cache-clean`.
+const REMOVING: &str = ".removing-";
 
 impl Summary {
     pub fn total(&self) -> Usage {
-        self.kinds.iter().fold(Usage::default(), |a, (_, u)| Usage {
-            files: a.files + u.files,
-            bytes: a.bytes + u.bytes,
-        })
+        self.kinds
+            .iter()
+            .map(|(_, u)| u)
+            .chain([&self.stale_usage])
+            .fold(Usage::default(), |a, u| Usage {
+                files: a.files + u.files,
+                bytes: a.bytes + u.bytes,
+            })
     }
 }
 
@@ -170,9 +183,7 @@ impl Cache {
         let base = match &state.private {
             Some(tmp) => tmp.path().to_path_buf(),
             None => {
-                let tmp = tempfile::Builder::new()
-                    .prefix("venv-cache-")
-                    .tempdir()
+                let tmp = crate::temp::TempDir::new("venv-cache-")
                     .expect("a private temporary directory");
                 let path = tmp.path().to_path_buf();
                 state.private = Some(tmp);
@@ -204,6 +215,13 @@ impl Cache {
         if let Some(fd) = crate::os::lock_file(&root.join(".lock"), false) {
             self.lock().lock = Some(fd);
         }
+        // Once per process: what creators that were killed left behind.
+        for kind in KINDS {
+            for place in temp_places(root, kind) {
+                crate::temp::reclaim(&place, TMP);
+            }
+        }
+        crate::temp::reclaim(root, REMOVING);
     }
 
     /// Where the cache is and how much each kind of entry holds (files with
@@ -214,7 +232,25 @@ impl Cache {
             .iter()
             .map(|&k| (k, usage(&root.join(k.dir_name()))))
             .collect();
-        Some(Summary { root, kinds })
+        let mut stale = crate::temp::stale(&root, REMOVING);
+        for kind in KINDS {
+            for place in temp_places(&root, kind) {
+                stale.extend(crate::temp::stale(&place, TMP));
+            }
+        }
+        let stale_usage = stale.iter().fold(Usage::default(), |a, p| {
+            let u = usage(p);
+            Usage {
+                files: a.files + u.files,
+                bytes: a.bytes + u.bytes,
+            }
+        });
+        Some(Summary {
+            root,
+            kinds,
+            stale,
+            stale_usage,
+        })
     }
 
     /// Removes every entry, safely while other creations run: it waits until
@@ -234,10 +270,11 @@ impl Cache {
         let _exclusive = crate::os::lock_file(&root.join(".lock"), true)
             .ok_or_else(|| std::io::Error::other(format!("cannot lock {}", root.display())))?;
         let parent = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())?;
+        crate::temp::reclaim(&root, REMOVING);
         for kind in KINDS {
-            let aside = format!(".removing-{}-{}", kind.dir_name(), std::process::id());
+            let aside = crate::temp::name(REMOVING);
             match parent.rename(kind.dir_name(), &parent, &aside) {
-                Ok(()) => crate::tree::remove_tree(&parent, std::ffi::OsStr::new(&aside))?,
+                Ok(()) => crate::tree::remove_tree(&parent, &aside)?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
@@ -247,16 +284,45 @@ impl Cache {
     }
 }
 
-/// Files and bytes under `dir` (each inode once; links not followed).
-fn usage(dir: &Path) -> Usage {
+/// Where temporary entries of `kind` are built: its directory (and, for
+/// seed entries, the wheel digests' memo directory).
+fn temp_places(root: &Path, kind: Kind) -> Vec<PathBuf> {
+    let dir = root.join(kind.dir_name());
+    let mut places = vec![dir.clone()];
+    if kind == Kind::Seed {
+        places.push(dir.join("digests"));
+    }
+    if kind == Kind::Interpreters {
+        // CACHEDIR.TAG is written at the root.
+        places.push(root.to_path_buf());
+    }
+    places
+}
+
+/// Files and bytes under `path` (each inode once; links not followed),
+/// without the temporary entries at its top.
+fn usage(path: &Path) -> Usage {
     let mut seen = std::collections::HashSet::new();
     let mut total = Usage::default();
-    let mut stack = vec![dir.to_path_buf()];
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.is_dir() {
+            return Usage {
+                files: 1,
+                bytes: meta.len(),
+            };
+        }
+    }
+    let mut stack = vec![path.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if d == path && (name.starts_with(TMP) || name.starts_with(REMOVING)) {
+                continue;
+            }
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(entry.path());
@@ -331,7 +397,11 @@ pub fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
 pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = file.parent().expect("cache entries live in a directory");
     create_private_dir(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    // Named and locked as crate::temp says, so that a killed writer's file is reclaimed.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TMP}{}-", std::process::id()))
+        .tempfile_in(dir)?;
+    let _lock = crate::temp::lock_file(tmp.as_file());
     tmp.write_all(bytes)?;
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())

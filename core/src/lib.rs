@@ -32,6 +32,7 @@ pub(crate) mod record;
 pub(crate) mod scripts;
 pub(crate) mod seed;
 pub(crate) mod staging;
+pub(crate) mod temp;
 pub(crate) mod tree;
 
 #[cfg(feature = "fuzzing")]

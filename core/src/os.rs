@@ -225,6 +225,37 @@ pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
     }
 }
 
+/// An exclusive, non-blocking lock on an open file (its own descriptor,
+/// held until dropped), or `None` if another process holds it.
+pub fn lock_open_file(file: &std::fs::File) -> Option<Lock> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::FlockOperation;
+        let fd = file.try_clone().ok()?;
+        rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive).ok()?;
+        Some(fd.into())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Some(())
+    }
+}
+
+/// Owned by this user (Windows: assumed).
+pub fn is_owned(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.uid() == rustix::process::geteuid().as_raw()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
 /// (device, inode): the same pair for every hard link of a file. `None`
 /// where the platform does not say (Windows), so no two files are known
 /// to be one.

@@ -688,7 +688,7 @@ fn resolve_limits(
         };
         let invalid = |value: f64, from: &'static str, reason: String| PolicyError::InvalidLimit {
             what: range.what,
-            value: value.to_string(),
+            value: limits::show_number(value),
             from,
             reason,
         };

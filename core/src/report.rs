@@ -65,6 +65,12 @@ impl std::fmt::Display for Task {
 pub enum Event {
     /// The base interpreter that will be used.
     InterpreterChosen { version: String, path: PathBuf },
+    /// `--upgrade` without `-p`: the environment's own base, from its pyvenv.cfg.
+    UpgradeBase {
+        env: PathBuf,
+        version: String,
+        path: PathBuf,
+    },
     /// A builder step finished (successfully or not).
     StepFinished {
         step: &'static str,

@@ -266,10 +266,8 @@ fn prepare_wheel(
     }
     // The bytes read are the bytes installed: a private copy, never the
     // granted path again (which could be swapped meanwhile).
-    let copy = tempfile::Builder::new()
-        .prefix("venv-wheel-")
-        .tempdir()
-        .map_err(|e| format!("install-wheel: {e}"))?;
+    let copy =
+        crate::temp::TempDir::new("venv-wheel-").map_err(|e| format!("install-wheel: {e}"))?;
     let local = copy.path().join(&file_name);
     std::fs::write(&local, &bytes).map_err(|e| format!("install-wheel: {e}"))?;
     let source = BundledWheel {

@@ -88,16 +88,39 @@ pub const WRITE_ENTRIES: Range = Range {
 impl Range {
     /// `Err(reason)` unless `value` is a finite number within the range.
     pub fn check(&self, value: f64) -> Result<f64, String> {
+        let shown = show_number(value);
         if !value.is_finite() {
-            return Err(format!("{value} is not a finite number"));
+            return Err(format!("{shown} is not a finite number"));
         }
         if value < self.min || value > self.max {
             return Err(format!(
-                "{value} is outside {}..={} {}",
+                "{shown} is outside {}..={} {}",
                 self.min, self.max, self.unit
             ));
         }
         Ok(value)
+    }
+}
+
+/// A limit's value as a user would write it: `1e300`, not its 301 digits.
+pub fn show_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-4..1e9).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_shown_short() {
+        assert_eq!(super::show_number(1e300), "1e300");
+        assert_eq!(super::show_number(-2.5e-7), "-2.5e-7");
+        assert_eq!(super::show_number(86400.0), "86400");
+        assert_eq!(super::show_number(0.01), "0.01");
+        assert_eq!(super::show_number(f64::INFINITY), "inf");
     }
 }
 

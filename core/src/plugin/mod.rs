@@ -512,11 +512,8 @@ struct Setup<'a> {
     wheels: Option<WheelInstaller>,
 }
 
-fn scratch_dir(hook: Hook) -> Result<tempfile::TempDir, PluginError> {
-    tempfile::Builder::new()
-        .prefix("venv-hook-")
-        .tempdir()
-        .map_err(|e| host_error(Some(hook), e))
+fn scratch_dir(hook: Hook) -> Result<crate::temp::TempDir, PluginError> {
+    crate::temp::TempDir::new("venv-hook-").map_err(|e| host_error(Some(hook), e))
 }
 
 /// The linker every plugin is instantiated with: WASI (async, with the file

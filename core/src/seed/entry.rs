@@ -113,7 +113,9 @@ pub fn ensure_digested(
     }
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
-    let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
+    // Named after this process and locked while it builds, so that the tree
+    // of a creator that was killed is reclaimed by the next run.
+    let tmp = crate::temp::TempDir::new_in(&root, ".tmp-")?;
     let meta = build(tmp.path(), wheel, interp, reporter)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();

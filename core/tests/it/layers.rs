@@ -18,6 +18,7 @@ const RANKS: &[(&str, u32)] = &[
     ("envfs", 1),
     ("staging", 1),
     ("record", 1),
+    ("temp", 1),
     ("interpreter", 2),
     ("launcher", 2),
     ("plan", 3),

@@ -9,6 +9,7 @@
 mod common;
 
 mod activation;
+mod clearing;
 mod differential;
 mod discovery;
 mod errors;
@@ -25,3 +26,4 @@ mod sandbox;
 mod seeding;
 mod targets;
 mod terminal;
+mod usage;
