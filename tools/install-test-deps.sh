@@ -26,12 +26,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
         || { "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
 fi
 
-# maturin, in a virtual environment of its own under target/ (never committed).
+# maturin, in a virtual environment of its own under target/ (never committed);
+# uv beside it (the relocate tests check a real `uv venv --relocatable` env).
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/target/test-tools"
 if [ ! -x "$tools/bin/maturin" ]; then
     /usr/bin/python3 -m venv "$tools"
     "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
+fi
+if [ ! -x "$tools/bin/uv" ]; then
+    "$tools/bin/pip" install --quiet --disable-pip-version-check "uv>=0.5,<1"
 fi
 
 # The Windows and macOS code must type-check (core/tests/it/targets.rs): the

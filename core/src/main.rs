@@ -164,6 +164,9 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         })?;
         let started = std::time::Instant::now();
         let packed = pack::pack(dir, &output, compression)?;
+        if look.quiet {
+            return Ok(status);
+        }
         say!(
             "{}: {} entries, {:.1} MiB ({} files made relocatable) in {:.2} s",
             packed.output.display(),
@@ -188,6 +191,9 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         if cli.check {
             let verdict = relocate::check(dir)?;
             say!("{}", verdict.line);
+            for file in &verdict.outside {
+                say!("  {file}");
+            }
             if !verdict.consistent {
                 status = ExitCode::FAILURE;
             }

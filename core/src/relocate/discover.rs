@@ -57,21 +57,30 @@ pub(crate) fn old_paths(
 }
 
 /// The directory a POSIX `activate` script sets `VIRTUAL_ENV` to, when it
-/// is a quoted literal (ours, CPython's, virtualenv's, uv's).
+/// is a quoted literal (ours, CPython's, virtualenv's, uv's). A quoted value
+/// may span lines (a path with a newline in it).
 pub(crate) fn activate_dir(text: &str) -> Option<String> {
-    for line in text.lines() {
-        let line = line.trim_start();
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some(value) = line.strip_prefix("VIRTUAL_ENV=") else {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let after_export = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+        let Some(rest) = after_export.strip_prefix("VIRTUAL_ENV=") else {
             continue;
         };
+        // The value runs on past this line when it is quoted.
+        let value = &text[at + lead + (trimmed.len() - rest.len())..];
         match value.chars().next() {
             Some('\'') => {
                 // '...' with '\'' for each quote inside.
                 let mut out = String::new();
                 let mut rest = &value[1..];
                 loop {
-                    let close = rest.find('\'')?;
+                    let Some(close) = rest.find('\'') else {
+                        break;
+                    };
                     out.push_str(&rest[..close]);
                     rest = &rest[close + 1..];
                     match rest.strip_prefix("\\''") {
@@ -84,15 +93,16 @@ pub(crate) fn activate_dir(text: &str) -> Option<String> {
                 }
             }
             Some('"') => {
-                let close = value[1..].find('"')?;
-                return Some(value[1..close + 1].to_owned());
+                if let Some(close) = value[1..].find('"') {
+                    return Some(value[1..close + 1].to_owned());
+                }
             }
             // Bare (shlex.quote leaves a plain path unquoted).
             Some('/') => {
-                let end = value.find([' ', '\t', ';']).unwrap_or(value.len());
+                let end = value.find([' ', '\t', ';', '\n']).unwrap_or(value.len());
                 return Some(value[..end].to_owned());
             }
-            _ => continue,
+            _ => {}
         }
     }
     None
@@ -116,6 +126,14 @@ mod tests {
         assert_eq!(
             activate_dir("VIRTUAL_ENV=/a/b; x\n").as_deref(),
             Some("/a/b")
+        );
+        assert_eq!(
+            activate_dir("if x; then\n    VIRTUAL_ENV='/tmp/a\nb/env'\nfi\n").as_deref(),
+            Some("/tmp/a\nb/env")
+        );
+        assert_eq!(
+            activate_dir("VIRTUAL_ENV=/x\nVIRTUAL_ENV=/y\n").as_deref(),
+            Some("/x")
         );
     }
 }

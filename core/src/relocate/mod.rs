@@ -108,6 +108,10 @@ pub struct Plan {
     /// What names an absolute path and is left alone (a `.pth` pointing at
     /// a project, a text file that cannot be made relocatable).
     pub notes: Vec<String>,
+    /// Files that make the environment depend on paths outside it (an
+    /// editable install, a `.pth` naming a directory elsewhere), one line
+    /// each: they work only where those paths exist.
+    pub outside: Vec<String>,
 }
 
 impl Plan {
@@ -159,9 +163,11 @@ pub(crate) fn plan_walked(env: &Env, walked: &Walked, mode: Mode) -> Result<Plan
             relocatable,
             changes: Vec::new(),
             notes: Vec::new(),
+            outside: Vec::new(),
         },
         roots,
     };
+    planner.outside(&own)?;
     if planner.roots.is_empty() && !relocatable {
         return Ok(planner.plan);
     }
@@ -191,11 +197,13 @@ pub fn apply(env: &Env, plan: &Plan) -> Result<(), VenvError> {
     Ok(())
 }
 
-/// Whether an environment is consistent with where it is, in one line.
+/// Whether an environment is consistent with where it is, in one line,
+/// and the files that tie it to paths outside it.
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub consistent: bool,
     pub line: String,
+    pub outside: Vec<String>,
 }
 
 /// `--check`: does anything in the environment name a path it is not at?
@@ -208,24 +216,47 @@ pub fn check(path: &Path) -> Result<Verdict, VenvError> {
     } else {
         "consistent with its location"
     };
-    if plan.is_empty() {
+    // What the environment lacks is no inconsistency: a shell it has no
+    // script for (uv writes no activate.csh into a relocatable
+    // environment), our pip hook in one made relocatable by another tool.
+    let wrong: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| !matches!(c.reason, Reason::ActivationScriptAdded | Reason::PipHook))
+        .collect();
+    let outside = plan.outside.clone();
+    let Some(first) = wrong.first() else {
+        let line = match outside.len() {
+            0 => format!("{root}: {kind}"),
+            n => format!(
+                "{root}: {kind}, but {n} file(s) name paths outside it, which must exist wherever it goes:"
+            ),
+        };
         return Ok(Verdict {
             consistent: true,
-            line: format!("{root}: {kind}"),
+            line,
+            outside,
         });
-    }
-    let files = plan.changes.len();
-    let first = plan.changes[0].path.display();
+    };
+    let files = wrong.len();
+    let first = first.path.display();
+    let repair = shell_word(&env.root.to_string_lossy());
     let line = match plan.old_paths.first() {
         Some(old) => format!(
-            "{root}: moved from {old}: {files} file(s) name the old path (first: {first}); run `venv --repair {root}`"
+            "{root}: moved from {old}: {files} file(s) name the old path (first: {first}); run `venv --repair {repair}`"
         ),
         None => format!(
-            "{root}: not relocatable: {files} file(s) name its path (first: {first}); run `venv --repair {root}`"
+            "{root}: not relocatable: {files} file(s) name its path (first: {first}); run `venv --repair {repair}`"
         ),
     };
     Ok(Verdict {
         consistent: false,
         line,
+        outside,
     })
+}
+
+/// `word` quoted for a POSIX shell where it needs to be.
+fn shell_word(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| word.to_owned(), |q| q.into_owned())
 }

@@ -270,6 +270,100 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// Every `.pth` file that names a directory outside the environment, and
+    /// every editable install (its `.pth` imports a finder module that maps
+    /// the project's packages to where its sources are).
+    pub fn outside(&mut self, own: &[String]) -> Result<(), VenvError> {
+        let env = self.env;
+        let walked = self.walked;
+        let ours = |p: &str| {
+            own.iter()
+                .chain(&self.plan.old_paths)
+                .any(|r| within(p, r.as_str()))
+        };
+        let mut found = Vec::new();
+        for site in &env.site_packages {
+            for (rel, kind) in walked.in_dir(site) {
+                let is_pth = rel.extension().is_some_and(|e| e == "pth");
+                if kind != Kind::File || !is_pth || walked.size(rel) > MAX_EDITABLE {
+                    continue;
+                }
+                let bytes = env.read(rel)?;
+                let Some(text) = text_file(&bytes) else {
+                    continue;
+                };
+                let mut paths: Vec<String> = Vec::new();
+                let mut imports = false;
+                for line in text.lines() {
+                    let line = line.trim_end();
+                    if line.trim().is_empty() || line.starts_with('#') {
+                        continue;
+                    }
+                    if let Some(code) = line
+                        .strip_prefix("import ")
+                        .or_else(|| line.strip_prefix("import\t"))
+                    {
+                        imports = true;
+                        // setuptools' editable finder: `import NAME; NAME.install()`.
+                        let module = code.split([';', ' ', '\t']).next().unwrap_or("");
+                        let finder = site.join(format!("{module}.py"));
+                        if module.starts_with("__editable__")
+                            && walked.kind(&finder) == Some(Kind::File)
+                            && walked.size(&finder) <= MAX_EDITABLE
+                        {
+                            let source = env.read(&finder)?;
+                            paths.extend(
+                                absolute_literals(&String::from_utf8_lossy(&source))
+                                    .into_iter()
+                                    .filter(|p| !ours(p)),
+                            );
+                        }
+                        continue;
+                    }
+                    // A directory, absolute or relative to site-packages.
+                    let named = if line.starts_with('/') {
+                        line.to_owned()
+                    } else {
+                        env.root
+                            .join(site)
+                            .join(line)
+                            .to_string_lossy()
+                            .into_owned()
+                    };
+                    let named = crate::paths::absolute(Path::new(&named))
+                        .to_string_lossy()
+                        .into_owned();
+                    if !ours(&named) {
+                        paths.push(named);
+                    }
+                }
+                paths.dedup();
+                let editable = rel
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("__editable__"));
+                let what = if editable {
+                    "an editable install"
+                } else {
+                    "a path configuration file"
+                };
+                if !paths.is_empty() {
+                    found.push(format!(
+                        "{}: {what} naming {}",
+                        rel.display(),
+                        paths.join(", ")
+                    ));
+                } else if editable && imports {
+                    found.push(format!(
+                        "{}: an editable install (its finder names the project's sources, outside the environment)",
+                        rel.display()
+                    ));
+                }
+            }
+        }
+        self.plan.outside = found;
+        Ok(())
+    }
+
     /// Links into one of the roots, re-pointed (relative when relocatable).
     pub fn links(&mut self) {
         let walked = self.walked;
@@ -354,6 +448,25 @@ impl Planner<'_> {
     }
 }
 
+/// The absolute paths among the string literals of a Python module (an
+/// editable finder's mapping of packages to their sources).
+fn absolute_literals(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for quote in ['\'', '"'] {
+        let mut parts = source.split(quote);
+        parts.next();
+        // Every other piece is inside quotes.
+        while let Some(inside) = parts.next() {
+            if inside.starts_with('/') && !inside.contains('\n') && !out.iter().any(|o| o == inside)
+            {
+                out.push(inside.to_owned());
+            }
+            parts.next();
+        }
+    }
+    out
+}
+
 /// The env-relative path a RECORD row names (relative to site-packages, or
 /// absolute under one of the env's paths).
 fn record_target(site: &Path, path: &str, own: &[String], old: &[String]) -> Option<PathBuf> {
@@ -379,6 +492,15 @@ fn record_target(site: &Path, path: &str, own: &[String], old: &[String]) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finder_paths() {
+        let finder = "MAPPING: dict[str, str] = {'proj': '/home/me/proj/src/proj'}\nNAMESPACES = {}\nx = \"/opt/other\"\n";
+        assert_eq!(
+            absolute_literals(finder),
+            ["/home/me/proj/src/proj", "/opt/other"]
+        );
+    }
 
     #[test]
     fn record_paths() {
