@@ -66,7 +66,6 @@ pub fn upgrade_base(env_dir: &Path, cache: &Cache) -> Result<Option<Interpreter>
             return Err(VenvError::UpgradeChangesMinor {
                 env: env_dir.to_path_buf(),
                 was,
-                version: cfg.version.clone(),
                 path: candidate,
                 now: interp.info.version_string(),
             });

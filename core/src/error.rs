@@ -41,11 +41,10 @@ pub enum VenvError {
     #[error("{path}'s ensurepip is missing the wheels it installs, none found at {missing}; reinstall that Python (Debian's take theirs from /usr/share/python-wheels: apt install python3-pip-whl python3-setuptools-whl), or pass --without-pip")]
     MissingWheels { path: PathBuf, missing: String },
 
-    #[error("{env} is a Python {was} environment (its pyvenv.cfg says {version}), but its base {path} is now Python {now}; --upgrade keeps the minor version unless -p asks: pass -p {path} to move it to {now}")]
+    #[error("{env} is a Python {was} environment (its pyvenv.cfg says so), but its base {path} is now Python {now}; --upgrade keeps the minor version unless -p asks: pass -p {path} to move it to {now}")]
     UpgradeChangesMinor {
         env: PathBuf,
         was: String,
-        version: String,
         path: PathBuf,
         now: String,
     },

@@ -112,6 +112,13 @@ pub fn show_number(value: f64) -> String {
     }
 }
 
+impl Limits {
+    /// The call's deadline, counted from `start`.
+    pub fn deadline(&self, start: std::time::Instant) -> std::time::Instant {
+        start + self.time
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -121,12 +128,5 @@ mod tests {
         assert_eq!(super::show_number(86400.0), "86400");
         assert_eq!(super::show_number(0.01), "0.01");
         assert_eq!(super::show_number(f64::INFINITY), "inf");
-    }
-}
-
-impl Limits {
-    /// The call's deadline, counted from `start`.
-    pub fn deadline(&self, start: std::time::Instant) -> std::time::Instant {
-        start + self.time
     }
 }

@@ -77,10 +77,7 @@ pub(crate) fn activate_dir(text: &str) -> Option<String> {
                 // '...' with '\'' for each quote inside.
                 let mut out = String::new();
                 let mut rest = &value[1..];
-                loop {
-                    let Some(close) = rest.find('\'') else {
-                        break;
-                    };
+                while let Some(close) = rest.find('\'') {
                     out.push_str(&rest[..close]);
                     rest = &rest[close + 1..];
                     match rest.strip_prefix("\\''") {

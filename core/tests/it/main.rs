@@ -10,6 +10,7 @@ mod common;
 
 mod activation;
 mod clearing;
+mod cpython_suite;
 mod differential;
 mod discovery;
 mod errors;
