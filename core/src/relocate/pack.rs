@@ -239,7 +239,9 @@ fn append_file(
     let mut note = None;
     let mut header;
     let (body, expected): (Box<dyn Read>, u64) = match regions {
-        Ok(Some(mut regions)) => {
+        // A file the file system stores in fewer blocks than its size
+        // (compression) but without holes goes in as a plain file.
+        Ok(Some(mut regions)) if regions != [(0, size)] => {
             // A file ending in a hole ends its map with an empty region
             // at its size, as GNU tar writes it.
             if regions.last().is_none_or(|&(o, n)| o + n < size) {
