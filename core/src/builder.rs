@@ -120,7 +120,17 @@ impl EnvBuilder {
         } else {
             OnExisting::Keep
         };
+        // Staging directories of creations that were killed elsewhere.
+        for staged in self.cache.abandoned_staging() {
+            if let Some(parent) = staged.parent() {
+                crate::staging::reclaim_in(parent);
+            }
+        }
         let (staging, dir) = Staging::begin(&env_dir, on_existing)?;
+        let _registered = staging
+            .is_fresh()
+            .then(|| self.cache.register_staging(&staging.current_path()))
+            .flatten();
         let ctx = Context::new(
             &self.options,
             &self.interpreter,

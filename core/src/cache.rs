@@ -95,6 +95,24 @@ pub struct Summary {
     pub stale_usage: Usage,
 }
 
+/// Where running creations register their staging directories: one file
+/// each, named and locked as [`crate::temp`] says, holding the directory's
+/// path, so that any later run can reclaim one whose creator was killed.
+const STAGING: &str = "staging";
+
+/// A staging directory registered in the cache while its creation runs.
+#[derive(Debug)]
+pub struct Registration {
+    file: PathBuf,
+    _lock: Option<crate::os::Lock>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
 /// The prefix of the cache's temporary entries (see [`crate::temp`]).
 const TMP: &str = ".tmp-";
 /// The prefix of a kind's directory being removed by `--cache-clean`.
@@ -222,6 +240,50 @@ impl Cache {
             }
         }
         crate::temp::reclaim(root, REMOVING);
+    }
+
+    /// Registers `staged`, a staging directory, until the registration is
+    /// dropped. `None` when caching is off or the registry is not ours alone.
+    pub fn register_staging(&self, staged: &Path) -> Option<Registration> {
+        let dir = self.root.as_ref()?.join(STAGING);
+        create_private_dir(&dir).ok()?;
+        let meta = std::fs::symlink_metadata(&dir).ok()?;
+        if !meta.is_dir() || !is_private(&meta) {
+            return None;
+        }
+        let file = dir.join(crate::temp::name(""));
+        let mut open = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&file)
+            .ok()?;
+        let lock = crate::temp::lock_file(&open);
+        let registration = Registration { file, _lock: lock };
+        open.write_all(staged.as_os_str().as_encoded_bytes()).ok()?;
+        Some(registration)
+    }
+
+    /// The staging directories registered by creators that are gone (their
+    /// registrations are removed): for the caller to reclaim.
+    pub fn abandoned_staging(&self) -> Vec<PathBuf> {
+        let Some(root) = &self.root else {
+            return Vec::new();
+        };
+        let dir = root.join(STAGING);
+        let trusted = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir() && is_private(&m));
+        if !trusted {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        for file in crate::temp::stale(&dir, "") {
+            if let Ok(bytes) = std::fs::read(&file) {
+                if let Ok(text) = String::from_utf8(bytes) {
+                    found.push(PathBuf::from(text));
+                }
+            }
+            let _ = std::fs::remove_file(&file);
+        }
+        found
     }
 
     /// Where the cache is and how much each kind of entry holds (files with

@@ -55,6 +55,14 @@ fn reclaim_stale(parent: &Dir) {
     }
 }
 
+/// [`reclaim_stale`] in the directory at `parent` (for a staging
+/// directory a killed creator registered in the cache, wherever it is).
+pub fn reclaim_in(parent: &Path) {
+    if let Ok(dir) = Dir::open_ambient_dir(parent, ambient_authority()) {
+        reclaim_stale(&dir);
+    }
+}
+
 /// The creator's PID in a staging directory's name.
 fn staging_pid(name: &OsStr) -> Option<u32> {
     let name = name.to_str()?;
