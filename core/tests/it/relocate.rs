@@ -241,8 +241,12 @@ fn pack_and_check_name_every_file_that_ties_the_env_to_paths_outside_it() {
         .unwrap_or_else(|| panic!("no list of what does not travel: {text}"));
     assert!(needs.contains("__editable__.proj-0.1.pth"), "{text}");
     assert!(needs.contains("extra.pth"), "{text}");
+}
 
-    // -q: nothing but errors.
+#[test]
+fn pack_with_q_prints_nothing_but_errors() {
+    let s = Scratch::new();
+    assert_ok(&s.venv(&["--without-pip", "-p", &py(), "env"]), "create");
     let out = s.venv(&["-q", "--pack", "env", "-o", "quiet.tar.zst"]);
     assert_ok(&out, "-q --pack");
     assert_eq!(stdout(&out), "");
@@ -320,4 +324,59 @@ fn check_of_a_uv_relocatable_env_says_relocatable() {
     // Moved, it is still consistent.
     std::fs::rename(s.path().join("env"), s.path().join("moved")).unwrap();
     assert_ok(&s.venv(&["--check", "moved"]), "--check after the move");
+}
+
+#[test]
+fn a_real_editable_install_is_named_by_check_and_pack() {
+    let s = Scratch::new();
+    // CPython 3.11 seeds setuptools; `wheel` comes from CPython 3.13's own
+    // test data, so nothing is downloaded.
+    assert_ok(
+        &s.venv(&["-p", cpython(11).to_str().unwrap(), "env"]),
+        "create",
+    );
+    let wheeldata = cpython(13)
+        .parent()
+        .unwrap()
+        .join("../lib/python3.13/test/wheeldata");
+    let project = s.path().join("proj");
+    std::fs::create_dir_all(project.join("src/proj")).unwrap();
+    std::fs::write(
+        project.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n[project]\nname = \"proj\"\nversion = \"0.1\"\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("src/proj/__init__.py"), "X = 1\n").unwrap();
+    let pip = |args: &[&str]| {
+        let out = std::process::Command::new(s.path().join("env/bin/pip"))
+            .args(args)
+            .current_dir(s.path())
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+            .env("PIP_NO_INDEX", "1")
+            .output()
+            .unwrap();
+        assert_ok(&out, &format!("pip {args:?}"));
+    };
+    pip(&[
+        "install",
+        "--find-links",
+        wheeldata.to_str().unwrap(),
+        "wheel",
+    ]);
+    pip(&["install", "--no-build-isolation", "-e", "proj"]);
+
+    let out = s.venv(&["--check", "env"]);
+    assert_ok(&out, "--check");
+    let text = stdout(&out);
+    assert!(
+        text.contains("__editable__.proj-0.1.pth") && text.contains(&*project.to_string_lossy()),
+        "{text}"
+    );
+    let out = s.venv(&["--pack", "env", "-o", "env.tar.zst"]);
+    assert_ok(&out, "--pack");
+    assert!(
+        stdout(&out).contains("__editable__.proj-0.1.pth"),
+        "{}",
+        stdout(&out)
+    );
 }
