@@ -23,11 +23,15 @@ fi
 ls /usr/share/python-wheels/pip-*.whl >/dev/null 2>&1 || missing+=(python3-pip-whl python3-setuptools-whl)
 [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 
-# maturin, in a virtual environment of its own under target/ (never committed).
+# maturin, in a virtual environment of its own under target/ (never committed);
+# uv beside it (the relocate tests check a real `uv venv --relocatable` env).
 tools="$REPO_ROOT/target/test-tools"
 if [ ! -x "$tools/bin/maturin" ]; then
     /usr/bin/python3 -m venv "$tools"
     "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
+fi
+if [ ! -x "$tools/bin/uv" ]; then
+    "$tools/bin/pip" install --quiet --disable-pip-version-check "uv>=0.5,<1"
 fi
 
 # The Windows and macOS code must type-check (core/tests/it/targets.rs): the

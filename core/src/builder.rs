@@ -64,6 +64,13 @@ impl EnvBuilder {
             return Err(VenvError::UpgradeWithClear);
         }
         let env_dir = absolute(env_dir);
+        let real = std::fs::canonicalize(&env_dir).ok();
+        if env_dir.parent().is_none() || real.as_deref().is_some_and(|r| r.parent().is_none()) {
+            return Err(VenvError::RootDirectory { path: env_dir });
+        }
+        if opts.clear {
+            refuse_to_clear(&env_dir, real.as_deref())?;
+        }
         if env_dir.to_str().is_none() {
             return Err(VenvError::NonUtf8Path { path: env_dir });
         }
@@ -121,7 +128,17 @@ impl EnvBuilder {
         } else {
             OnExisting::Keep
         };
+        // Staging directories of creations that were killed elsewhere.
+        for staged in self.cache.abandoned_staging() {
+            if let Some(parent) = staged.parent() {
+                crate::staging::reclaim_in(parent);
+            }
+        }
         let (staging, dir) = Staging::begin(&env_dir, on_existing)?;
+        let _registered = staging
+            .is_fresh()
+            .then(|| self.cache.register_staging(&staging.current_path()))
+            .flatten();
         let ctx = Context::new(
             &self.options,
             &self.interpreter,
@@ -134,9 +151,21 @@ impl EnvBuilder {
         match run_steps(&ctx, steps) {
             Ok(()) => {
                 if let Some(staging) = ctx.take_staging() {
-                    staging
+                    let leftover = staging
                         .commit()
                         .map_err(|e| VenvError::step(Step::Publish, &env_dir, e))?;
+                    // The new environment is in place; the old tree was
+                    // to go once it was, and part of it would not.
+                    if let Some(left) = leftover {
+                        self.reporter.report(Event::Warning {
+                            message: format!(
+                                "{} was created, but its previous contents could not all be removed ({}): what is left of them is in {}; remove it yourself (the next creation beside it tries again)",
+                                env_dir.display(),
+                                left.error,
+                                left.path.display()
+                            ),
+                        });
+                    }
                 }
                 Ok(env_dir)
             }
@@ -148,6 +177,43 @@ impl EnvBuilder {
             }
         }
     }
+}
+
+/// `--clear` empties only environments: never `/` or the home directory,
+/// never a non-empty directory without `pyvenv.cfg` (CPython and virtualenv
+/// empty whatever they are given).
+fn refuse_to_clear(env_dir: &Path, real: Option<&Path>) -> Result<(), VenvError> {
+    let refuse = |reason| {
+        Err(VenvError::ClearRefused {
+            path: env_dir.to_path_buf(),
+            reason,
+        })
+    };
+    let Some(real) = real else {
+        // Nothing there yet: nothing to clear.
+        return Ok(());
+    };
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| std::fs::canonicalize(h).ok());
+    if home.as_deref() == Some(real) {
+        return refuse("it is your home directory");
+    }
+    let Ok(meta) = std::fs::symlink_metadata(env_dir) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        // Staging reports what it is instead.
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(env_dir).is_ok_and(|mut d| d.next().is_none());
+    let has_cfg = std::fs::symlink_metadata(env_dir.join("pyvenv.cfg")).is_ok_and(|m| m.is_file());
+    if !empty && !has_cfg {
+        return refuse(
+            "it is not empty and holds no pyvenv.cfg, so it is not a virtual environment",
+        );
+    }
+    Ok(())
 }
 
 /// CPython's `create`, after `ensure_directories` made the context.

@@ -65,7 +65,7 @@ struct State {
     /// Per kind: the directory in use, once decided.
     dirs: HashMap<Kind, PathBuf>,
     /// Private directories for this process (untrusted kinds, `--no-cache` seeding).
-    private: Option<tempfile::TempDir>,
+    private: Option<crate::temp::TempDir>,
     /// A shared lock on `<root>/.lock`, held while this process uses the
     /// cache, so that [`Cache::clean`] waits for it.
     lock: Option<crate::os::Lock>,
@@ -89,14 +89,45 @@ pub struct Usage {
 pub struct Summary {
     pub root: PathBuf,
     pub kinds: Vec<(Kind, Usage)>,
+    /// Temporary entries left by runs that were killed (not counted in
+    /// `kinds`); the next creation removes them.
+    pub stale: Vec<PathBuf>,
+    pub stale_usage: Usage,
 }
+
+/// Where running creations register their staging directories: one file
+/// each, named and locked as [`crate::temp`] says, holding the directory's
+/// path, so that any later run can reclaim one whose creator was killed.
+const STAGING: &str = "staging";
+
+/// A staging directory registered in the cache while its creation runs.
+#[derive(Debug)]
+pub struct Registration {
+    file: PathBuf,
+    _lock: Option<crate::os::Lock>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// The prefix of the cache's temporary entries (see [`crate::temp`]).
+const TMP: &str = ".tmp-";
+/// The prefix of a kind's directory being removed by `--cache-clean`.
+const REMOVING: &str = ".removing-";
 
 impl Summary {
     pub fn total(&self) -> Usage {
-        self.kinds.iter().fold(Usage::default(), |a, (_, u)| Usage {
-            files: a.files + u.files,
-            bytes: a.bytes + u.bytes,
-        })
+        self.kinds
+            .iter()
+            .map(|(_, u)| u)
+            .chain([&self.stale_usage])
+            .fold(Usage::default(), |a, u| Usage {
+                files: a.files + u.files,
+                bytes: a.bytes + u.bytes,
+            })
     }
 }
 
@@ -172,18 +203,15 @@ impl Cache {
         let base = match &state.private {
             Some(tmp) => tmp.path().to_path_buf(),
             None => {
-                let tmp = tempfile::Builder::new()
-                    .prefix("venv-cache-")
-                    .tempdir()
-                    .map_err(|e| {
-                        io::Error::new(
-                            e.kind(),
-                            format!(
-                                "cannot make a private directory in {} ({e}); set TMPDIR to a writable directory",
-                                std::env::temp_dir().display()
-                            ),
-                        )
-                    })?;
+                let tmp = crate::temp::TempDir::new("venv-cache-").map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!(
+                            "cannot make a private directory in {} ({e}); set TMPDIR to a writable directory",
+                            std::env::temp_dir().display()
+                        ),
+                    )
+                })?;
                 let path = tmp.path().to_path_buf();
                 state.private = Some(tmp);
                 path
@@ -214,6 +242,57 @@ impl Cache {
         if let Some(fd) = crate::os::lock_file(&root.join(".lock"), false) {
             self.lock().lock = Some(fd);
         }
+        // Once per process: what creators that were killed left behind.
+        for kind in KINDS {
+            for place in temp_places(root, kind) {
+                crate::temp::reclaim(&place, TMP);
+            }
+        }
+        crate::temp::reclaim(root, REMOVING);
+    }
+
+    /// Registers `staged`, a staging directory, until the registration is
+    /// dropped. `None` when caching is off or the registry is not ours alone.
+    pub fn register_staging(&self, staged: &Path) -> Option<Registration> {
+        let dir = self.root.as_ref()?.join(STAGING);
+        create_private_dir(&dir).ok()?;
+        let meta = std::fs::symlink_metadata(&dir).ok()?;
+        if !meta.is_dir() || !is_private(&meta) {
+            return None;
+        }
+        let file = dir.join(crate::temp::name(""));
+        let mut open = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&file)
+            .ok()?;
+        let lock = crate::temp::lock_file(&open);
+        let registration = Registration { file, _lock: lock };
+        open.write_all(staged.as_os_str().as_encoded_bytes()).ok()?;
+        Some(registration)
+    }
+
+    /// The staging directories registered by creators that are gone (their
+    /// registrations are removed): for the caller to reclaim.
+    pub fn abandoned_staging(&self) -> Vec<PathBuf> {
+        let Some(root) = &self.root else {
+            return Vec::new();
+        };
+        let dir = root.join(STAGING);
+        let trusted = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir() && is_private(&m));
+        if !trusted {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        for file in crate::temp::stale(&dir, "") {
+            if let Ok(bytes) = std::fs::read(&file) {
+                if let Ok(text) = String::from_utf8(bytes) {
+                    found.push(PathBuf::from(text));
+                }
+            }
+            let _ = std::fs::remove_file(&file);
+        }
+        found
     }
 
     /// Where the cache is and how much each kind of entry holds (files with
@@ -224,7 +303,25 @@ impl Cache {
             .iter()
             .map(|&k| (k, usage(&root.join(k.dir_name()))))
             .collect();
-        Some(Summary { root, kinds })
+        let mut stale = crate::temp::stale(&root, REMOVING);
+        for kind in KINDS {
+            for place in temp_places(&root, kind) {
+                stale.extend(crate::temp::stale(&place, TMP));
+            }
+        }
+        let stale_usage = stale.iter().fold(Usage::default(), |a, p| {
+            let u = usage(p);
+            Usage {
+                files: a.files + u.files,
+                bytes: a.bytes + u.bytes,
+            }
+        });
+        Some(Summary {
+            root,
+            kinds,
+            stale,
+            stale_usage,
+        })
     }
 
     /// Removes every entry, safely while other creations run: it waits until
@@ -244,10 +341,11 @@ impl Cache {
         let _exclusive = crate::os::lock_file(&root.join(".lock"), true)
             .ok_or_else(|| std::io::Error::other(format!("cannot lock {}", root.display())))?;
         let parent = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority())?;
+        crate::temp::reclaim(&root, REMOVING);
         for kind in KINDS {
-            let aside = format!(".removing-{}-{}", kind.dir_name(), std::process::id());
+            let aside = crate::temp::name(REMOVING);
             match parent.rename(kind.dir_name(), &parent, &aside) {
-                Ok(()) => crate::tree::remove_tree(&parent, std::ffi::OsStr::new(&aside))?,
+                Ok(()) => crate::tree::remove_tree(&parent, &aside)?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
@@ -257,16 +355,45 @@ impl Cache {
     }
 }
 
-/// Files and bytes under `dir` (each inode once; links not followed).
-fn usage(dir: &Path) -> Usage {
+/// Where temporary entries of `kind` are built: its directory (and, for
+/// seed entries, the wheel digests' memo directory).
+fn temp_places(root: &Path, kind: Kind) -> Vec<PathBuf> {
+    let dir = root.join(kind.dir_name());
+    let mut places = vec![dir.clone()];
+    if kind == Kind::Seed {
+        places.push(dir.join("digests"));
+    }
+    if kind == Kind::Interpreters {
+        // CACHEDIR.TAG is written at the root.
+        places.push(root.to_path_buf());
+    }
+    places
+}
+
+/// Files and bytes under `path` (each inode once; links not followed),
+/// without the temporary entries at its top.
+fn usage(path: &Path) -> Usage {
     let mut seen = std::collections::HashSet::new();
     let mut total = Usage::default();
-    let mut stack = vec![dir.to_path_buf()];
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.is_dir() {
+            return Usage {
+                files: 1,
+                bytes: meta.len(),
+            };
+        }
+    }
+    let mut stack = vec![path.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if d == path && (name.starts_with(TMP) || name.starts_with(REMOVING)) {
+                continue;
+            }
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(entry.path());
@@ -341,7 +468,11 @@ pub fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
 pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = file.parent().expect("cache entries live in a directory");
     create_private_dir(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    // Named and locked as crate::temp says, so that a killed writer's file is reclaimed.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TMP}{}-", std::process::id()))
+        .tempfile_in(dir)?;
+    let _lock = crate::temp::lock_file(tmp.as_file());
     tmp.write_all(bytes)?;
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())

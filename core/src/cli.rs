@@ -83,11 +83,11 @@ pub struct Cli {
     pub system_site_packages: bool,
 
     /// Try to use symlinks rather than copies (the default on POSIX).
-    #[arg(long, overrides_with = "copies")]
+    #[arg(long)]
     pub symlinks: bool,
 
     /// Try to use copies rather than symlinks.
-    #[arg(long, overrides_with = "symlinks")]
+    #[arg(long)]
     pub copies: bool,
 
     /// Give the interpreter only ASCII names (no `𝜋thon` for Python 3.14).
@@ -115,7 +115,7 @@ pub struct Cli {
     pub upgrade_deps: bool,
 
     /// Skip adding SCM ignore files to the environment directory.
-    #[arg(long, conflicts_with = "scm_ignore_files")]
+    #[arg(long)]
     pub without_scm_ignore_files: bool,
 
     /// SCM ignore files to write, comma-separated (default: git for Python 3.13+, none before).
@@ -171,7 +171,7 @@ pub struct Cli {
     /// Make each existing ENV_DIR (made by venv, python -m venv, virtualenv
     /// or uv, then moved or copied) work where it is now: activation
     /// scripts, launchers in bin and their RECORD hashes, pyvenv.cfg.
-    #[arg(long, conflicts_with_all = ["check", "pack"])]
+    #[arg(long)]
     pub repair: bool,
 
     /// With --repair: list what would change, change nothing.
@@ -180,13 +180,13 @@ pub struct Cli {
 
     /// Say in one line whether each ENV_DIR is consistent with its location;
     /// exit status 0 if all are, 1 if not.
-    #[arg(long, conflicts_with_all = ["pack", "relocatable"])]
+    #[arg(long)]
     pub check: bool,
 
     /// Write ENV_DIR to a deterministic archive (relocatable on the way;
     /// the environment itself is not changed) that plain `tar -xf` unpacks
     /// into a working environment at any path.
-    #[arg(long, conflicts_with = "relocatable")]
+    #[arg(long)]
     pub pack: bool,
 
     /// With --pack: the archive, ending in .tar.zst (default) or .tar.gz
@@ -202,7 +202,7 @@ pub struct Cli {
     /// Print what a plugin is (contract version, hooks, imports, the grants it would
     /// need, its sha256 for a policy, its compiled-code cache state); then exit. A
     /// flag, not a subcommand, so that `venv NAME` always creates an env called NAME.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["dirs", "show_policy"])]
+    #[arg(long, value_name = "FILE")]
     pub inspect_plugin: Option<PathBuf>,
 
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
@@ -239,7 +239,7 @@ pub struct Cli {
     pub cache_info: bool,
 
     /// Empty the cache (waiting for running creations to finish with it), then exit.
-    #[arg(long, conflicts_with = "cache_info")]
+    #[arg(long)]
     pub cache_clean: bool,
 }
 
@@ -261,6 +261,154 @@ pub enum ShellArg {
     Elvish,
     Powershell,
     Nushell,
+}
+
+/// Flags that only mean something when an environment is created.
+const CREATION: &[&str] = &[
+    "python",
+    "system_site_packages",
+    "symlinks",
+    "copies",
+    "ascii_only",
+    "clear",
+    "upgrade",
+    "without_pip",
+    "prompt",
+    "upgrade_deps",
+    "without_scm_ignore_files",
+    "scm_ignore_files",
+    "link_mode",
+    "seeder",
+];
+
+/// The plugin flags (they also shape what `--show-policy` shows).
+const PLUGINS: &[&str] = &[
+    "plugins",
+    "plugin_opts",
+    "plugin_grants",
+    "plugin_memory",
+    "plugin_time",
+    "plugin_output",
+    "plugin_write",
+    "plugin_entries",
+];
+
+/// Flags that print something and exit, creating nothing.
+const PRINTS: &[&str] = &[
+    "show_policy",
+    "inspect_plugin",
+    "generate_shell_completion",
+    "generate_man",
+    "cache_info",
+    "cache_clean",
+];
+
+/// Flags that work on existing environments.
+const EXISTING: &[&str] = &["repair", "check", "pack"];
+
+/// Every pair of flags that cannot mean anything together (clap checks a
+/// conflict both ways, so each pair is listed once).
+fn conflicts() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut rules: Vec<(&'static str, Vec<&'static str>)> = vec![
+        ("symlinks", vec!["copies"]),
+        ("without_scm_ignore_files", vec!["scm_ignore_files"]),
+        // pip is what --upgrade-deps upgrades and what --seeder and
+        // --link-mode put in.
+        ("without_pip", vec!["upgrade_deps", "seeder", "link_mode"]),
+        ("relocatable", vec!["check", "pack"]),
+    ];
+    for (i, &existing) in EXISTING.iter().enumerate() {
+        let mut with: Vec<&str> = EXISTING[i + 1..].to_vec();
+        with.extend(CREATION.iter().chain(PLUGINS).chain(PRINTS));
+        rules.push((existing, with));
+    }
+    for (i, &print) in PRINTS.iter().enumerate() {
+        let mut with: Vec<&str> = PRINTS[i + 1..].to_vec();
+        with.extend(["dirs", "relocatable"]);
+        with.extend(CREATION);
+        // --show-policy shows what the plugin flags would resolve to.
+        if print != "show_policy" {
+            with.extend(PLUGINS);
+        }
+        rules.push((print, with));
+    }
+    rules
+}
+
+/// The command line's definition: the derived one plus the conflicts.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    for (arg, with) in conflicts() {
+        cmd = cmd.mut_arg(arg, |a| a.conflicts_with_all(with));
+    }
+    cmd
+}
+
+/// Parses the process's arguments; a usage error comes back as one line
+/// (clap's first paragraph, folded) and the exit status 2, help and
+/// `--version` as the text to print and status 0.
+pub fn parse() -> Result<Cli, UsageError> {
+    use clap::error::ErrorKind;
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = color_in(&args);
+    let result = command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    result.map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => UsageError::Print(e),
+        kind => {
+            let text = e.render().to_string();
+            let first: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let problem = first.join(" ");
+            let problem = problem.strip_prefix("error: ").unwrap_or(&problem);
+            let hint = match kind {
+                ErrorKind::ArgumentConflict => "drop one of them (see `venv --help`)",
+                _ => "see `venv --help`",
+            };
+            UsageError::Line {
+                message: format!("{problem}; {hint}"),
+                color,
+            }
+        }
+    })
+}
+
+/// Why the command line was not parsed.
+pub enum UsageError {
+    /// `--help`, `--version`: clap prints them and exits 0.
+    Print(clap::Error),
+    /// A usage error, one line, with the `--color` the line asked for.
+    Line { message: String, color: ColorArg },
+}
+
+/// `--color WHEN` as given on a command line that may not parse.
+fn color_in(args: &[std::ffi::OsString]) -> ColorArg {
+    let mut color = ColorArg::Auto;
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        color = match value.as_deref() {
+            Some("never") => ColorArg::Never,
+            Some("always") => ColorArg::Always,
+            Some("auto") => ColorArg::Auto,
+            _ => color,
+        };
+    }
+    color
 }
 
 impl Cli {
@@ -365,7 +513,7 @@ impl Cli {
 /// `--generate-shell-completion SHELL`: the script, from the clap definition.
 pub fn completion_script(shell: ShellArg) -> Vec<u8> {
     use clap_complete::Shell;
-    let mut cmd = Cli::command();
+    let mut cmd = command();
     let mut out = Vec::new();
     let name = "venv";
     match shell {
@@ -386,6 +534,6 @@ pub fn completion_script(shell: ShellArg) -> Vec<u8> {
 /// `--generate-man`: the manual page, from the clap definition.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    clap_mangen::Man::new(command()).render(&mut out)?;
     Ok(out)
 }

@@ -1,9 +1,12 @@
 //! `pyvenv.cfg`: the keys, order and values CPython's `create_configuration`
 //! writes for the base interpreter's version.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::cache::Cache;
 use crate::context::{default_scm_ignore_files, Context};
+use crate::error::VenvError;
+use crate::interpreter::Interpreter;
 use crate::pyrepr::repr_str;
 
 /// Everything `pyvenv.cfg` says.
@@ -23,6 +26,58 @@ pub struct PyvenvCfg {
     /// `relocatable = true`: made with `--relocatable` (or packed), so
     /// nothing in it names its own path.
     pub relocatable: bool,
+}
+
+/// `--upgrade` without `-p`: the base interpreter `env_dir`'s pyvenv.cfg
+/// names (`executable`, else `pythonX.Y`, `python3`, `python` in `home`),
+/// refused when it is now another minor version. `None` when `env_dir` has
+/// no pyvenv.cfg: it is created anew, as CPython would, with the default.
+pub fn upgrade_base(env_dir: &Path, cache: &Cache) -> Result<Option<Interpreter>, VenvError> {
+    let file = env_dir.join("pyvenv.cfg");
+    if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let Some(cfg) = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| PyvenvCfg::parse(&t).ok())
+    else {
+        return Ok(None);
+    };
+    let mut parts = cfg.version.split('.');
+    let (major, minor) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let mut candidates: Vec<PathBuf> = cfg.executable.iter().cloned().collect();
+    for name in [
+        format!("python{major}.{minor}"),
+        format!("python{major}"),
+        "python".to_owned(),
+    ] {
+        candidates.push(cfg.home.join(name));
+    }
+    let was = format!("{major}.{minor}");
+    for candidate in candidates {
+        if !candidate.is_file() {
+            continue;
+        }
+        let Ok(interp) = Interpreter::load(&candidate, cache) else {
+            continue;
+        };
+        let (m, n, _) = interp.info.version;
+        if format!("{m}.{n}") != was {
+            return Err(VenvError::UpgradeChangesMinor {
+                env: env_dir.to_path_buf(),
+                was,
+                path: candidate,
+                now: interp.info.version_string(),
+            });
+        }
+        return Ok(Some(interp));
+    }
+    crate::interrupt::check()?;
+    Err(VenvError::UpgradeBaseGone {
+        env: env_dir.to_path_buf(),
+        version: cfg.version,
+        home: cfg.home,
+    })
 }
 
 impl PyvenvCfg {

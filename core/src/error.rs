@@ -43,11 +43,32 @@ pub enum VenvError {
     #[error("{path}'s ensurepip is missing the wheels it installs, none found at {missing}; reinstall that Python (Debian's take theirs from /usr/share/python-wheels: apt install python3-pip-whl python3-setuptools-whl), or pass --without-pip")]
     MissingWheels { path: PathBuf, missing: String },
 
+    #[error("{env} is a Python {was} environment (its pyvenv.cfg says so), but its base {path} is now Python {now}; --upgrade keeps the minor version unless -p asks: pass -p {path} to move it to {now}")]
+    UpgradeChangesMinor {
+        env: PathBuf,
+        was: String,
+        path: PathBuf,
+        now: String,
+    },
+
+    #[error("{env}'s base interpreter (Python {version} in {home}, from its pyvenv.cfg) is gone; pass -p with the interpreter to upgrade it to")]
+    UpgradeBaseGone {
+        env: PathBuf,
+        version: String,
+        home: PathBuf,
+    },
+
     #[error("you cannot supply --upgrade and --clear together: --clear rebuilds the environment, --upgrade keeps it")]
     UpgradeWithClear,
 
     #[error("{path} exists and is not a directory; choose another ENV_DIR or remove that file")]
     NotADirectory { path: PathBuf },
+
+    #[error("{path} is the root directory; an environment needs a directory of its own: choose one (e.g. ./.venv)")]
+    RootDirectory { path: PathBuf },
+
+    #[error("refusing to clear {path}: {reason}; --clear empties only virtual environments (a directory holding pyvenv.cfg), so remove what is in it yourself or choose another ENV_DIR")]
+    ClearRefused { path: PathBuf, reason: &'static str },
 
     #[error("{path} is a symbolic link; venv does not create environments through links: pass the real directory")]
     EnvDirIsSymlink { path: PathBuf },

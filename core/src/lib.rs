@@ -29,9 +29,11 @@ pub(crate) mod os;
 pub(crate) mod paths;
 pub mod process;
 pub(crate) mod pyrepr;
+pub(crate) mod record;
 pub(crate) mod scripts;
 pub(crate) mod seed;
 pub(crate) mod staging;
+pub(crate) mod temp;
 pub(crate) mod tree;
 
 #[cfg(feature = "fuzzing")]

@@ -8,7 +8,6 @@ mod terminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
 use venv::plugin::{HostOptions, PluginHost, PluginSpec, PluginSteps};
 use venv::policy::{self, Policy, UserConfig};
 use venv::report::{Event, SharedReporter};
@@ -18,7 +17,15 @@ use cli::Cli;
 use terminal::{Look, Terminal};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(cli::UsageError::Print(help)) => help.exit(),
+        Err(cli::UsageError::Line { message, color }) => {
+            let look = Look::new(false, false, color);
+            eprintln!("{}", look.error_line(&message));
+            return ExitCode::from(2);
+        }
+    };
     let look = Look::new(cli.verbose > 0, cli.quiet, cli.color);
     // Signals stop a creation in order (rolled back) instead of killing it mid-way.
     if let Err(e) = venv::interrupt::install() {
@@ -100,6 +107,17 @@ fn describe_cache(summary: Option<venv::cache::Summary>, cleaned: bool) -> Strin
     for (kind, usage) in &summary.kinds {
         out.push_str(&format!("  {}: {}\n", kind.dir_name(), size(*usage)));
     }
+    if !summary.stale.is_empty() {
+        out.push_str(&format!(
+            "  stale: {} in {} temporary entr{} left by interrupted runs (the next creation removes them; so does --cache-clean)\n",
+            size(summary.stale_usage),
+            summary.stale.len(),
+            if summary.stale.len() == 1 { "y" } else { "ies" },
+        ));
+        for path in &summary.stale {
+            out.push_str(&format!("    {}\n", path.display()));
+        }
+    }
     out.push_str(&format!("  total: {}\n", size(summary.total())));
     out
 }
@@ -146,6 +164,9 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         })?;
         let started = std::time::Instant::now();
         let packed = pack::pack(dir, &output, compression)?;
+        if look.quiet {
+            return Ok(status);
+        }
         say!(
             "{}: {} entries, {:.1} MiB ({} files made relocatable) in {:.2} s",
             packed.output.display(),
@@ -170,6 +191,9 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         if cli.check {
             let verdict = relocate::check(dir)?;
             say!("{}", verdict.line);
+            for file in &verdict.outside {
+                say!("  {file}");
+            }
             if !verdict.consistent {
                 status = ExitCode::FAILURE;
             }
@@ -247,26 +271,36 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         return Err(VenvError::UpgradeWithClear);
     }
     let cache = cli.cache().with_reporter(reporter.clone());
+    // --upgrade without -p: each environment keeps its own base.
+    if options.upgrade && cli.python.is_none() {
+        let mut steps = steps_for(&resolved, &cache, &reporter)?;
+        for dir in &cli.dirs {
+            let env_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+            let interpreter = match venv::config::upgrade_base(&env_dir, &cache)? {
+                Some(base) => {
+                    reporter.report(Event::UpgradeBase {
+                        env: env_dir.clone(),
+                        version: base.info.version_string(),
+                        path: base.path.clone(),
+                    });
+                    base
+                }
+                None => default_interpreter(&cache, &reporter)?,
+            };
+            EnvBuilder::new(options.clone(), interpreter)
+                .with_cache(cache.clone())
+                .with_reporter(reporter.clone())
+                .create_with(dir, steps.as_mut())?;
+        }
+        return Ok(());
+    }
     let request = PythonRequest::parse(cli.python.as_deref());
     let interpreter = venv::find_interpreter(&request, &cache)?;
     reporter.report(Event::InterpreterChosen {
         version: interpreter.info.version_string(),
         path: interpreter.path.clone(),
     });
-    let mut steps: Box<dyn Steps> = if resolved.specs.is_empty() {
-        Box::new(DefaultSteps)
-    } else {
-        let host = PluginHost::load(
-            &resolved.specs,
-            HostOptions {
-                limits: resolved.limits,
-                cache: cache.clone(),
-                reporter: reporter.clone(),
-                pass_env: resolved.pass_env.clone(),
-            },
-        )?;
-        Box::new(PluginSteps::new(host))
-    };
+    let mut steps = steps_for(&resolved, &cache, &reporter)?;
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
         .with_reporter(reporter);
@@ -274,6 +308,40 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         builder.create_with(dir, steps.as_mut())?;
     }
     Ok(())
+}
+
+/// CPython's steps, wrapped by the plugin host when plugins apply.
+fn steps_for(
+    resolved: &policy::Resolved,
+    cache: &venv::Cache,
+    reporter: &SharedReporter,
+) -> Result<Box<dyn Steps>, VenvError> {
+    if resolved.specs.is_empty() {
+        return Ok(Box::new(DefaultSteps));
+    }
+    let host = PluginHost::load(
+        &resolved.specs,
+        HostOptions {
+            limits: resolved.limits,
+            cache: cache.clone(),
+            reporter: reporter.clone(),
+            pass_env: resolved.pass_env.clone(),
+        },
+    )?;
+    Ok(Box::new(PluginSteps::new(host)))
+}
+
+/// No `-p`: `python3` on PATH.
+fn default_interpreter(
+    cache: &venv::Cache,
+    reporter: &SharedReporter,
+) -> Result<venv::Interpreter, VenvError> {
+    let interpreter = venv::find_interpreter(&PythonRequest::Default, cache)?;
+    reporter.report(Event::InterpreterChosen {
+        version: interpreter.info.version_string(),
+        path: interpreter.path.clone(),
+    });
+    Ok(interpreter)
 }
 
 /// `venv --inspect-plugin FILE`: prints the report; a plugin this venv

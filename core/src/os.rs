@@ -239,6 +239,85 @@ pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
     }
 }
 
+/// An exclusive, non-blocking lock on an open file (its own descriptor,
+/// held until dropped), or `None` if another process holds it.
+pub fn lock_open_file(file: &std::fs::File) -> Option<Lock> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::FlockOperation;
+        let fd = file.try_clone().ok()?;
+        rustix::fs::flock(&fd, FlockOperation::NonBlockingLockExclusive).ok()?;
+        Some(fd.into())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Some(())
+    }
+}
+
+/// Owned by this user (Windows: assumed).
+pub fn is_owned(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.uid() == rustix::process::geteuid().as_raw()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
+/// Where the data of a file with holes is: `Ok(None)` when it has none
+/// (every byte allocated), else its data regions as (offset, length), in
+/// order; `Err(why)` when it has holes that cannot be mapped here.
+pub fn data_regions(file: &std::fs::File, size: u64) -> Result<Option<Vec<(u64, u64)>>, String> {
+    #[cfg(not(unix))]
+    {
+        // No allocation count to tell a file with holes.
+        let _ = (file, size);
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        if meta.blocks().saturating_mul(512) >= size {
+            return Ok(None);
+        }
+    }
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    {
+        use rustix::fs::{seek, SeekFrom};
+        let mut regions = Vec::new();
+        let mut at = 0u64;
+        while at < size {
+            let start = match seek(file, SeekFrom::Data(at)) {
+                Ok(start) => start,
+                // No data after `at`: the rest is a hole.
+                Err(rustix::io::Errno::NXIO) => break,
+                Err(e) => return Err(format!("the file system does not report holes: {e}")),
+            };
+            if start >= size {
+                break;
+            }
+            let end = seek(file, SeekFrom::Hole(start))
+                .map_err(|e| format!("the file system does not report holes: {e}"))?
+                .min(size);
+            regions.push((start, end - start));
+            at = end;
+        }
+        Ok(Some(regions))
+    }
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "macos"))))]
+    {
+        let _ = (file, size);
+        Err("holes are not read on this system".to_owned())
+    }
+}
+
 /// (device, inode): the same pair for every hard link of a file. `None`
 /// where the platform does not say (Windows), so no two files are known
 /// to be one.

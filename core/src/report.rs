@@ -123,6 +123,12 @@ impl std::fmt::Display for Task {
 pub enum Event {
     /// The base interpreter that will be used.
     InterpreterChosen { version: String, path: PathBuf },
+    /// `--upgrade` without `-p`: the environment's own base, from its pyvenv.cfg.
+    UpgradeBase {
+        env: PathBuf,
+        version: String,
+        path: PathBuf,
+    },
     /// A builder step finished (successfully or not).
     StepFinished { step: Step, elapsed: Duration },
     /// A bundled wheel was unpacked and byte-compiled into the cache.

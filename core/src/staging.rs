@@ -55,6 +55,14 @@ fn reclaim_stale(parent: &Dir) {
     }
 }
 
+/// [`reclaim_stale`] in the directory at `parent` (for a staging
+/// directory a killed creator registered in the cache, wherever it is).
+pub fn reclaim_in(parent: &Path) {
+    if let Ok(dir) = Dir::open_ambient_dir(parent, ambient_authority()) {
+        reclaim_stale(&dir);
+    }
+}
+
 /// The creator's PID in a staging directory's name.
 fn staging_pid(name: &OsStr) -> Option<u32> {
     let name = name.to_str()?;
@@ -81,6 +89,13 @@ pub enum OnExisting {
     Keep,
     /// `--clear`: replace its contents (atomically, by exchanging trees).
     Clear,
+}
+
+/// What is left of a replaced tree that could not be removed.
+#[derive(Debug)]
+pub struct Leftover {
+    pub path: PathBuf,
+    pub error: io::Error,
 }
 
 pub struct Staging {
@@ -267,17 +282,25 @@ impl Staging {
         )
     }
 
-    /// Publishes (if not yet) and removes what was replaced.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Publishes (if not yet), then removes what was replaced. The new tree
+    /// is committed once published: a replaced tree that cannot be removed
+    /// whole is no failure of the creation, and what is left of it stays
+    /// under one name, returned (later runs beside it try again).
+    pub fn commit(mut self) -> io::Result<Option<Leftover>> {
         if let Err(e) = self.publish() {
             self.discard();
             return Err(e);
         }
         if let Kind::Replace = self.kind {
             // The old tree now sits under the staged name.
-            remove_tree(&self.parent, &self.staged_name)?;
+            if let Err(error) = remove_tree(&self.parent, &self.staged_name) {
+                return Ok(Some(Leftover {
+                    path: self.parent_path.join(&self.staged_name),
+                    error,
+                }));
+            }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Undoes everything: ENV_DIR is back to what it was before `begin`.
@@ -323,22 +346,28 @@ impl Staging {
     }
 }
 
-/// A hidden, unique sibling name: `.NAME.venv-staging-PID-N`.
+/// The longest file name the file systems we serve accept, in bytes.
+const NAME_MAX: usize = 255;
+
+/// A hidden, unique sibling name: `.NAME.venv-staging-PID-N-NANOS`, with
+/// NAME cut short (at a character boundary) where the whole would not fit
+/// in a file name; only the part after the marker is ever read back.
 fn staged_name_for(final_name: &OsStr) -> OsString {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let mut name = OsString::from(".");
-    name.push(final_name);
-    name.push(format!(
-        "{STAGING_MARKER}{}-{n}-{nanos:x}",
-        std::process::id()
-    ));
-    name
+    let suffix = crate::temp::name(STAGING_MARKER);
+    let room = NAME_MAX - 1 - suffix.len();
+    let name = final_name.to_string_lossy();
+    let mut end = name.len().min(room);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut staged = OsString::from(".");
+    if end == name.len() {
+        staged.push(final_name);
+    } else {
+        staged.push(&name[..end]);
+    }
+    staged.push(suffix);
+    staged
 }
 
 /// `mkdir -p` for ENV_DIR's parents, returning what it created (deepest last).

@@ -184,6 +184,11 @@ fn render(event: &Event, look: &Look) -> Option<String> {
         Event::PluginOutput { plugin, line } => format!("[{plugin}] {line}"),
         Event::ChildOutput { line } => line.clone(),
         Event::Warning { message } => look.warning_line(message),
+        Event::UpgradeBase { env, version, path } => format!(
+            "venv: upgrading {} with its own base interpreter, Python {version} at {} (from its pyvenv.cfg; -p chooses another)",
+            env.display(),
+            path.display()
+        ),
         _ if !look.verbose => return None,
         Event::InterpreterChosen { version, path } => {
             format!("venv: using Python {version} at {}", path.display())

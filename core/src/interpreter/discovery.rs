@@ -100,8 +100,16 @@ fn parse_version_request(text: &str) -> Option<PythonRequest> {
     })
 }
 
-/// Finds the interpreter for `request` and loads its facts (cached).
+/// Finds the interpreter for `request` and loads its facts (cached). A
+/// signal during the search (which also reaches the interpreters being
+/// asked) ends it as an interruption, not as "not found".
 pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interpreter, VenvError> {
+    let result = find(request, cache);
+    crate::interrupt::check()?;
+    result
+}
+
+fn find(request: &PythonRequest, cache: &Cache) -> Result<Interpreter, VenvError> {
     match request {
         PythonRequest::Default => match which_resolving_shims("python3") {
             Some(path) => Interpreter::load(&path, cache),
@@ -129,7 +137,7 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
             }
             // `python3.12` that is not on PATH: look for a 3.12 anywhere we know.
             if let Some(v) = name.strip_prefix("python").and_then(parse_version_request) {
-                return find_interpreter(&v, cache);
+                return find(&v, cache);
             }
             Err(not_found(request, cache))
         }
@@ -140,6 +148,7 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
                 });
             }
             for candidate in version_candidates(request) {
+                crate::interrupt::check()?;
                 if let Ok(interp) = Interpreter::load(&candidate, cache) {
                     if request.matches(interp.info.version) {
                         return Ok(interp);
@@ -151,8 +160,10 @@ pub fn find_interpreter(request: &PythonRequest, cache: &Cache) -> Result<Interp
     }
 }
 
-/// Where a version request looks, in order: PATH (shims excluded), then pyenv's
-/// installed versions, newest first.
+/// Where a version request looks, in order: PATH, in its order, each name
+/// as the shell would run it (a pyenv shim resolved to the interpreter it
+/// runs, under `PYENV_VERSION`, `.python-version` or pyenv's global
+/// version), then pyenv's installed versions, newest first.
 fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
     let PythonRequest::Version {
         major,
@@ -169,10 +180,15 @@ fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
     names.push(format!("python{major}"));
     names.push("python".to_owned());
     let mut out = Vec::new();
-    for dir in path_search::dirs_excluding(pyenv::shims_dir().as_deref()) {
+    for dir in path_search::dirs_excluding(None) {
         for name in &names {
             let p = dir.join(name);
-            if path_search::is_executable(&p) {
+            if !path_search::is_executable(&p) {
+                continue;
+            }
+            if pyenv::is_shim(&p) {
+                out.extend(pyenv::resolve_shim(name));
+            } else {
                 out.push(p);
             }
         }
@@ -217,6 +233,9 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
         );
     }
     for path in candidates {
+        if crate::interrupt::requested().is_some() {
+            break;
+        }
         if !path_search::is_executable(&path) {
             continue;
         }

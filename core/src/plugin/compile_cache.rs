@@ -197,6 +197,9 @@ mod tests {
         assert!(Verified::open(dir.path(), "e.cwasm").is_none());
         write_atomically(&entry, &code).unwrap();
         std::fs::remove_file(sidecar(&entry)).unwrap();
-        assert!(Verified::open(dir.path(), "e.cwasm").is_none(), "no digest, no trust");
+        assert!(
+            Verified::open(dir.path(), "e.cwasm").is_none(),
+            "no digest, no trust"
+        );
     }
 }

@@ -318,9 +318,8 @@ fn canonical(path: &Path) -> PathBuf {
     }
 }
 
-fn scratch_dir(hook: Hook) -> Result<tempfile::TempDir, PluginError> {
-    tempfile::Builder::new()
-        .prefix("venv-hook-")
-        .tempdir()
-        .map_err(|e| PluginError::host(Some(hook), e))
+/// An empty scratch directory for one hook call, named after this process
+/// and locked while it lives (a killed creator's is reclaimed later).
+fn scratch_dir(hook: Hook) -> Result<crate::temp::TempDir, PluginError> {
+    crate::temp::TempDir::new("venv-hook-").map_err(|e| PluginError::host(Some(hook), e))
 }

@@ -257,10 +257,8 @@ fn prepare_wheel(
     })?;
     // The bytes read are the bytes installed: a private copy, never the
     // granted path again (which could be swapped meanwhile), hashed on the way.
-    let copy = tempfile::Builder::new()
-        .prefix("venv-wheel-")
-        .tempdir()
-        .map_err(|e| format!("install-wheel: {e}"))?;
+    let copy =
+        crate::temp::TempDir::new("venv-wheel-").map_err(|e| format!("install-wheel: {e}"))?;
     let local = copy.path().join(&file_name);
     let digest = copy_wheel(&grant.dir, rel, &local)
         .map_err(|e| format!("install-wheel: cannot read {shown}: {e}"))?;

@@ -125,3 +125,15 @@ impl Limits {
         start + self.time
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_shown_short() {
+        assert_eq!(super::shown(1e300), "1e300");
+        assert_eq!(super::shown(-2.5e-7), "-2.5e-7");
+        assert_eq!(super::shown(86400.0), "86400");
+        assert_eq!(super::shown(0.01), "0.01");
+        assert_eq!(super::shown(f64::INFINITY), "inf");
+    }
+}

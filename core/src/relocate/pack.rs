@@ -11,11 +11,11 @@
 //! time too, so they stay valid after unpacking.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::walk::{self, Kind};
-use super::{plan, Edit, Env, Mode};
+use super::{plan_walked, walk_env, Edit, Env, Mode};
 use crate::error::VenvError;
 
 /// 1980-01-01T00:00:00Z: the time every entry gets (tar warns about 1970).
@@ -68,12 +68,8 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     if out_dir_real.starts_with(&env.canonical) {
         return Err(fail("it is inside the environment being packed".to_owned()));
     }
-    let plan = plan(&env, Mode::Relocatable)?;
-    let walked = walk::walk(env.fs.cap_dir()).map_err(|e| VenvError::Relocate {
-        what: "read",
-        env: env.root.clone(),
-        reason: e.to_string(),
-    })?;
+    let walked = walk_env(&env)?;
+    let plan = plan_walked(&env, &walked, Mode::Relocatable)?;
 
     // Every entry, in order: the tree as it is, with the plan's edits, plus
     // the files the plan adds.
@@ -132,15 +128,21 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
             }
         }
     }
+    needs.extend(plan.outside.iter().cloned());
     needs.extend(plan.notes.iter().cloned());
 
+    // Named and locked as crate::temp says: a pack killed midway leaves a
+    // file the next pack into this directory removes.
+    crate::temp::reclaim(out_dir, PACK_TMP);
     let tmp = tempfile::Builder::new()
-        .prefix(".venv-pack-")
+        .prefix(&format!("{PACK_TMP}{}-", std::process::id()))
         .tempfile_in(out_dir)
         .map_err(|e| fail(e.to_string()))?;
+    let _lock = crate::temp::lock_file(tmp.as_file());
     let file = tmp.reopen().map_err(|e| fail(e.to_string()))?;
     let io_fail = |e: std::io::Error| fail(e.to_string());
     let mut entries = 0;
+    let mut sparse_notes = Vec::new();
     let mut write_entries = |sink: &mut dyn Write| -> Result<(), VenvError> {
         let mut tar = tar::Builder::new(sink);
         for (rel, item) in &items {
@@ -157,29 +159,29 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
                     header.set_mode(*mode);
                     header.set_size(0);
                     tar.append_data(&mut header, rel, std::io::empty())
+                        .map_err(io_fail)?;
                 }
                 Item::Link(target) => {
                     header.set_entry_type(tar::EntryType::Symlink);
                     header.set_mode(0o777);
                     header.set_size(0);
-                    tar.append_link(&mut header, rel, target)
+                    tar.append_link(&mut header, rel, target).map_err(io_fail)?;
                 }
-                Item::File { mode, new } => {
-                    let data = match new {
-                        Some(bytes) => bytes.to_vec(),
-                        None => {
-                            let mut data = env.read(rel)?;
-                            normalise_pyc(rel, &mut data, &walked);
-                            data
-                        }
-                    };
+                Item::File {
+                    mode,
+                    new: Some(bytes),
+                } => {
                     header.set_entry_type(tar::EntryType::Regular);
                     header.set_mode(*mode);
-                    header.set_size(data.len() as u64);
-                    tar.append_data(&mut header, rel, data.as_slice())
+                    header.set_size(bytes.len() as u64);
+                    tar.append_data(&mut header, rel, *bytes).map_err(io_fail)?;
+                }
+                Item::File { mode, new: None } => {
+                    let size = walked.size(rel);
+                    let note = append_file(&mut tar, &env, &walked, rel, *mode, size)?;
+                    sparse_notes.extend(note);
                 }
             }
-            .map_err(io_fail)?;
             entries += 1;
         }
         tar.into_inner().map_err(io_fail)?;
@@ -198,6 +200,7 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
             enc.finish().map_err(io_fail)?.flush().map_err(io_fail)?;
         }
     }
+    needs.extend(sparse_notes);
     tmp.as_file().sync_all().map_err(io_fail)?;
     let bytes = tmp.as_file().metadata().map_err(io_fail)?.len();
     crate::os::set_path_mode(tmp.path(), 0o666 & !crate::os::umask()).map_err(io_fail)?;
@@ -212,9 +215,205 @@ pub fn pack(env_path: &Path, output: &Path, compression: Compression) -> Result<
     })
 }
 
+/// The prefix of an archive being written, beside the output.
+const PACK_TMP: &str = ".venv-pack-";
+
+/// One file of the environment as it is on disk, streamed (never held in
+/// memory whole): as a GNU sparse entry when it has holes, so that they
+/// stay holes after `tar -x`. Returns why a sparse file went in whole.
+fn append_file(
+    tar: &mut tar::Builder<&mut dyn Write>,
+    env: &Env,
+    walked: &walk::Walked,
+    rel: &Path,
+    mode: u32,
+    size: u64,
+) -> Result<Option<String>, VenvError> {
+    let read_fail = |e: std::io::Error| env.read_error(rel, e);
+    let mut file = env.dir().open(rel).map_err(read_fail)?.into_std();
+    // The first bytes, where a byte-code file records its source's time.
+    let mut head = vec![0u8; size.min(16) as usize];
+    file.read_exact(&mut head).map_err(read_fail)?;
+    normalise_pyc(rel, &mut head, walked);
+    let regions = crate::os::data_regions(&file, size);
+    let mut note = None;
+    let mut header;
+    let (body, expected): (Box<dyn Read>, u64) = match regions {
+        // A file the file system stores in fewer blocks than its size
+        // (compression) but without holes goes in as a plain file.
+        Ok(Some(mut regions)) if regions != [(0, size)] => {
+            // A file ending in a hole ends its map with an empty region
+            // at its size, as GNU tar writes it.
+            if regions.last().is_none_or(|&(o, n)| o + n < size) {
+                regions.push((size, 0));
+            }
+            header = sparse_header(&regions, size);
+            let stored: u64 = regions.iter().map(|r| r.1).sum();
+            let ext = extension_blocks(&regions);
+            let expected = ext.len() as u64 + stored;
+            (
+                Box::new(std::io::Cursor::new(ext).chain(Regions::new(file, head, regions))),
+                expected,
+            )
+        }
+        other => {
+            if let Err(why) = other {
+                note = Some(format!(
+                    "{}: has holes but is stored whole ({why}); it unpacks {} MiB larger on disk",
+                    rel.display(),
+                    size >> 20
+                ));
+            }
+            use std::io::{Seek, SeekFrom};
+            file.seek(SeekFrom::Start(head.len() as u64))
+                .map_err(read_fail)?;
+            header = tar::Header::new_ustar();
+            header.set_entry_type(tar::EntryType::Regular);
+            header.set_size(size);
+            (Box::new(std::io::Cursor::new(head).chain(file)), size)
+        }
+    };
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_mtime(ARCHIVE_MTIME);
+    header.set_mode(mode);
+    let mut counted = Counted { inner: body, n: 0 };
+    tar.append_data(&mut header, rel, &mut counted)
+        .map_err(|e| env.read_error(rel, e))?;
+    if counted.n != expected {
+        return Err(env.read_error(rel, "it changed size while it was being packed; pack again"));
+    }
+    Ok(note)
+}
+
+/// Counts what is read through it.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+}
+
+/// The data regions of a sparse file, one after the other (the first
+/// bytes already read and adjusted in `head`).
+struct Regions {
+    file: std::fs::File,
+    head: Vec<u8>,
+    regions: std::vec::IntoIter<(u64, u64)>,
+    /// Offset and bytes left of the region being read.
+    current: Option<(u64, u64)>,
+}
+
+impl Regions {
+    fn new(file: std::fs::File, head: Vec<u8>, regions: Vec<(u64, u64)>) -> Regions {
+        Regions {
+            file,
+            head,
+            regions: regions.into_iter(),
+            current: None,
+        }
+    }
+}
+
+impl Read for Regions {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::{Seek, SeekFrom};
+        loop {
+            let (offset, left) = match self.current {
+                Some((_, 0)) | None => match self.regions.next() {
+                    Some(region) => {
+                        self.current = Some(region);
+                        continue;
+                    }
+                    None => return Ok(0),
+                },
+                Some(c) => c,
+            };
+            let want = (buf.len() as u64).min(left) as usize;
+            let n = if (offset as usize) < self.head.len() {
+                // Inside the first bytes: from the adjusted copy.
+                let from = offset as usize;
+                let n = want.min(self.head.len() - from);
+                buf[..n].copy_from_slice(&self.head[from..from + n]);
+                n
+            } else {
+                self.file.seek(SeekFrom::Start(offset))?;
+                self.file.read(&mut buf[..want])?
+            };
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file shrank while it was being packed",
+                ));
+            }
+            self.current = Some((offset + n as u64, left - n as u64));
+            return Ok(n);
+        }
+    }
+}
+
+/// A GNU sparse header (`S`) for a file of `size` bytes whose data is in
+/// `regions` (offset, length): the first four in the header itself.
+fn sparse_header(regions: &[(u64, u64)], size: u64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::GNUSparse);
+    let stored: u64 = regions.iter().map(|r| r.1).sum();
+    header.set_size(stored);
+    let gnu = header.as_gnu_mut().expect("a GNU header");
+    for (slot, &(offset, len)) in gnu.sparse.iter_mut().zip(regions) {
+        numeric(&mut slot.offset, offset);
+        numeric(&mut slot.numbytes, len);
+    }
+    gnu.isextended[0] = u8::from(regions.len() > gnu.sparse.len());
+    numeric(&mut gnu.realsize, size);
+    header
+}
+
+/// The extension blocks for the regions that do not fit in the header,
+/// 21 per 512-byte block.
+fn extension_blocks(regions: &[(u64, u64)]) -> Vec<u8> {
+    let rest = regions.get(4..).unwrap_or(&[]);
+    let mut out = Vec::new();
+    let chunks: Vec<&[(u64, u64)]> = rest.chunks(21).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut block = [0u8; 512];
+        for (j, &(offset, len)) in chunk.iter().enumerate() {
+            numeric(&mut block[j * 24..j * 24 + 12], offset);
+            numeric(&mut block[j * 24 + 12..j * 24 + 24], len);
+        }
+        block[504] = u8::from(i + 1 < chunks.len());
+        out.extend_from_slice(&block);
+    }
+    out
+}
+
+/// A tar numeric field: octal with a NUL, or base-256 where octal does not fit.
+fn numeric(field: &mut [u8], value: u64) {
+    let digits = field.len() - 1;
+    let octal = format!("{value:0digits$o}");
+    if octal.len() <= digits {
+        field[..digits].copy_from_slice(octal.as_bytes());
+        field[digits] = 0;
+    } else {
+        field.fill(0);
+        field[0] = 0x80;
+        let bytes = value.to_be_bytes();
+        let n = bytes.len().min(field.len() - 1);
+        let len = field.len();
+        field[len - n..].copy_from_slice(&bytes[bytes.len() - n..]);
+    }
+}
+
 /// A timestamp-based byte-code file whose recorded source time matches its
 /// source gets the archive's time instead, as its source will have.
 fn normalise_pyc(rel: &Path, data: &mut [u8], walked: &walk::Walked) {
+    // Only the first 16 bytes are looked at (and given).
     let is_pyc = rel.extension().is_some_and(|e| e == "pyc");
     let cache_dir = rel.parent();
     if !is_pyc

@@ -42,6 +42,10 @@ impl Walked {
         self.entries.get(rel).map_or(0o644, |e| e.mode)
     }
 
+    pub fn size(&self, rel: &Path) -> u64 {
+        self.entries.get(rel).map_or(0, |e| e.size)
+    }
+
     /// The direct children of `dir`.
     pub fn in_dir<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = (&'a Path, Kind)> + 'a {
         self.entries

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -145,9 +144,11 @@ pub fn ensure_digested(
     }
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
-    // Removed when dropped: a build that fails, is refused or is stopped at
-    // its deadline leaves nothing behind.
-    let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
+    // Named after this process and locked while it builds, so that the tree
+    // of a creator that was killed is reclaimed by the next run; removed when
+    // dropped, so a build that fails, is refused or is stopped at its
+    // deadline leaves nothing behind.
+    let tmp = crate::temp::TempDir::new_in(&root, ".tmp-")?;
     let meta = build(tmp.path(), wheel, interp, reporter, bounds)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
@@ -302,7 +303,7 @@ fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
     let bytes = std::fs::read(site.join(rel))?;
     Ok(FileInfo {
         path: rel.to_owned(),
-        hash: record_hash(&bytes),
+        hash: crate::record::hash(&bytes),
         size: bytes.len() as u64,
     })
 }
@@ -310,14 +311,6 @@ fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
 /// The files, byte-code files and scripts an entry places.
 fn entry_count(meta: &EntryMeta) -> u64 {
     (meta.files.len() + meta.compiled.len() + meta.scripts.len()) as u64
-}
-
-/// `sha256=...` as RECORD writes it.
-pub fn record_hash(bytes: &[u8]) -> String {
-    format!(
-        "sha256={}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
-    )
 }
 
 /// Byte-compiles `sources` with the base interpreter as pip would, returning

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
-use super::entry::{record_hash, SeedEntry};
+use super::entry::SeedEntry;
 use crate::context::{Context, LinkMode};
 use crate::envfs::EntryKind;
 use crate::launcher::{self, Interp};
+use crate::record;
 use crate::report::{Event, PlaceMethod as Method};
 
 /// [`install`] for wheels that are not the base interpreter's own (a
@@ -295,7 +296,7 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
         )?;
         rows.push((
             format!("{}/{name}", bin_from_site),
-            record_hash(text.as_bytes()),
+            record::hash(text.as_bytes()),
             text.len().to_string(),
         ));
     }
@@ -310,7 +311,8 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
     rows.sort();
     let mut text = String::new();
     for (path, hash, size) in rows {
-        text.push_str(&format!("{},{hash},{size}\r\n", csv_field(&path)));
+        text.push_str(&record::format_row(&path, &hash, &size));
+        text.push_str("\r\n");
     }
     let rel = ctx.layout.site_packages.join(&record_path);
     ctx.fs.write_file(&rel, text.as_bytes(), None)
@@ -320,13 +322,4 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
 /// relocatable env, the one beside the launcher.
 pub fn launcher_interp(ctx: &Context) -> Interp<'_> {
     launcher::interp_for(&ctx.env_exec_cmd, ctx.options.relocatable)
-}
-
-/// Python's csv quoting for a field: quote when it holds a comma, quote or newline.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }

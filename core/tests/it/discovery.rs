@@ -174,3 +174,91 @@ fn a_venv_python_as_base_uses_its_base() {
         std::fs::read_link(s.path().join("third/bin/python3.12")).unwrap()
     );
 }
+
+#[test]
+fn a_version_request_finds_what_the_same_name_on_path_runs() {
+    let s = Scratch::new();
+    // pyenv's shims come first on PATH, Debian's python3.11 after them:
+    // `python3.11` in a shell runs pyenv's 3.11, so `-p 3.11` must too.
+    let root = pyenv_root();
+    let global = std::fs::read_to_string(root.join("version")).unwrap_or_default();
+    let eleven = full_version(11);
+    assert!(
+        global.lines().any(|l| l.trim() == eleven),
+        "this test needs pyenv's global version to be {eleven} (pyenv global {eleven})"
+    );
+    for request in ["3.11", "python3.11"] {
+        let env = format!("env-{request}");
+        let out = venv_with_shims(&s, s.path(), None, &["--without-pip", "-p", request, &env]);
+        assert_ok(&out, request);
+        assert!(
+            cfg(&s.path().join(&env)).contains(&format!("version = {eleven}\n")),
+            "{request}: {}",
+            cfg(&s.path().join(&env))
+        );
+    }
+    // `-p 3` honours `.python-version`, as `python3` in that directory does.
+    let project = s.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let ten = full_version(10);
+    std::fs::write(project.join(".python-version"), format!("{ten}\n")).unwrap();
+    let out = venv_with_shims(&s, &project, None, &["--without-pip", "-p", "3", "env"]);
+    assert_ok(&out, "-p 3 under .python-version");
+    let made = cfg(&project.join("env"));
+    assert!(made.contains(&format!("version = {ten}\n")), "{made}");
+}
+
+#[test]
+fn upgrade_without_p_keeps_the_environments_own_base() {
+    let s = Scratch::new();
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", &py(), "env"]),
+        "create with 3.12",
+    );
+    let twelve = full_version(12);
+    // The default python3 (pyenv's global) is another minor version.
+    let out = venv_with_shims(&s, s.path(), None, &["--upgrade", "--without-pip", "env"]);
+    assert_ok(&out, "--upgrade without -p");
+    let made = cfg(&s.path().join("env"));
+    assert!(made.contains(&format!("version = {twelve}\n")), "{made}");
+    assert!(
+        stderr(&out).contains(&format!("Python {twelve}")) && stderr(&out).contains("its own base"),
+        "{}",
+        stderr(&out)
+    );
+    // -p asks for another version, and gets it.
+    let out = s.venv(&[
+        "--upgrade",
+        "--without-pip",
+        "-p",
+        cpython(13).to_str().unwrap(),
+        "env",
+    ]);
+    assert_ok(&out, "--upgrade -p 3.13");
+    assert!(cfg(&s.path().join("env")).contains(&format!("version = {}\n", full_version(13))));
+}
+
+#[test]
+fn upgrade_without_p_refuses_a_base_that_became_another_minor_version() {
+    let s = Scratch::new();
+    let base = copy_of_cpython(12, &s.path().join("py"));
+    assert_ok(
+        &s.venv(&["--without-pip", "-p", base.to_str().unwrap(), "env"]),
+        "create",
+    );
+    let before = snapshot(&s.path().join("env"));
+    // The base's file now runs 3.13 (an in-place replacement by a newer minor).
+    std::fs::remove_file(&base).unwrap();
+    std::fs::write(
+        &base,
+        format!("#!/bin/sh\nexec '{}' \"$@\"\n", cpython(13).display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&base, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = s.venv(&["--upgrade", "--without-pip", "env"]);
+    assert_one_line_error(
+        &out,
+        &["Python 3.12 environment", "now Python 3.13", "pass -p"],
+    );
+    assert_eq!(snapshot(&s.path().join("env")), before);
+}

@@ -229,7 +229,12 @@ fn no_temporary_directory_is_one_line_not_a_panic() {
         .env("TMPDIR", s.path().join("no-such-dir"))
         .output()
         .unwrap();
-    assert_ne!(out.status.code(), Some(101), "venv panicked: {}", stderr(&out));
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "venv panicked: {}",
+        stderr(&out)
+    );
     assert_one_line_error(&out, &["set TMPDIR"]);
     assert!(!s.path().join("env").exists());
 }

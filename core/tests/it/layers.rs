@@ -13,6 +13,8 @@ const RANKS: &[(&str, u32)] = &[
     ("pyrepr", 0),
     ("report", 0),
     ("tree", 0),
+    ("record", 1),
+    ("temp", 1),
     ("interrupt", 2),
     ("cache", 2),
     ("envfs", 2),

@@ -9,6 +9,8 @@
 mod common;
 
 mod activation;
+mod clearing;
+mod cpython_suite;
 mod differential;
 mod discovery;
 mod errors;
@@ -26,3 +28,4 @@ mod sandbox;
 mod seeding;
 mod targets;
 mod terminal;
+mod usage;

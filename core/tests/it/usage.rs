@@ -1,0 +1,164 @@
+//! The command line: every combination of flags that cannot mean anything
+//! is refused before anything happens, with exit status 2 and one line (in
+//! the colour `--color` asks for); messages name things as a user would.
+
+use crate::common::*;
+
+/// Each row: flags that cannot go together, and one of the flags the line names.
+const MEANINGLESS: &[(&[&str], &str)] = &[
+    (&["--symlinks", "--copies", "env"], "--copies"),
+    (&["--cache-clean", "--pack", "env"], "--pack"),
+    (&["--cache-info", "--pack", "env"], "--pack"),
+    (&["--cache-info", "env"], "--cache-info"),
+    (&["--cache-clean", "env"], "--cache-clean"),
+    (&["--cache-clean", "--cache-info"], "--cache-info"),
+    (&["--repair", "--clear", "env"], "--clear"),
+    (&["--repair", "--upgrade", "env"], "--upgrade"),
+    (&["--repair", "-p", "3.12", "env"], "--python"),
+    (&["--repair", "--check", "env"], "--check"),
+    (&["--repair", "--pack", "env"], "--pack"),
+    (&["--check", "-p", "3.12", "env"], "--python"),
+    (&["--check", "--without-pip", "env"], "--without-pip"),
+    (&["--check", "--relocatable", "env"], "--relocatable"),
+    (&["--check", "--prompt", "x", "env"], "--prompt"),
+    (
+        &["--pack", "--system-site-packages", "env"],
+        "--system-site-packages",
+    ),
+    (&["--pack", "--plugin", "x.wasm", "env"], "--plugin"),
+    (&["--pack", "--relocatable", "env"], "--relocatable"),
+    (&["--pack", "--seeder", "native", "env"], "--seeder"),
+    (
+        &["--without-pip", "--upgrade-deps", "env"],
+        "--upgrade-deps",
+    ),
+    (
+        &["--without-pip", "--link-mode", "copy", "env"],
+        "--link-mode",
+    ),
+    (&["--without-pip", "--seeder", "native", "env"], "--seeder"),
+    (
+        &[
+            "--without-scm-ignore-files",
+            "--scm-ignore-files",
+            "git",
+            "env",
+        ],
+        "--scm-ignore-files",
+    ),
+    (&["--show-policy", "env"], "--show-policy"),
+    (&["--show-policy", "--clear"], "--clear"),
+    (&["--inspect-plugin", "x.wasm", "env"], "--inspect-plugin"),
+    (
+        &["--inspect-plugin", "x.wasm", "--plugin-time", "2"],
+        "--plugin-time",
+    ),
+    (&["--generate-man", "env"], "--generate-man"),
+    (
+        &["--generate-shell-completion", "bash", "--cache-info"],
+        "--cache-info",
+    ),
+    (&["--dry-run", "env"], "--repair"),
+    (&["-o", "x.tar.zst", "env"], "--pack"),
+    (&["-q", "-v", "env"], "--verbose"),
+];
+
+#[test]
+fn meaningless_combinations_are_refused_with_exit_2_and_one_line() {
+    let s = Scratch::new();
+    // Something to pack, check or repair, in case a combination got through.
+    assert_ok(&s.venv(&["--without-pip", "-p", &py(), "env"]), "create");
+    let before = snapshot(s.path());
+    let mut wrong = Vec::new();
+    for (args, named) in MEANINGLESS {
+        let out = s.venv(args);
+        let err = stderr(&out);
+        let ok = out.status.code() == Some(2)
+            && err.lines().count() == 1
+            && err.starts_with("venv: error: ")
+            && err.contains(named)
+            && stdout(&out).is_empty();
+        if !ok {
+            wrong.push(format!(
+                "{args:?}: exit {:?}, stderr {err:?}",
+                out.status.code()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "accepted or badly refused:\n{}",
+        wrong.join("\n")
+    );
+    let after = snapshot(s.path());
+    let changed: Vec<_> = after
+        .keys()
+        .filter(|k| !k.starts_with(".cache"))
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(changed.is_empty(), "a refused command changed {changed:?}");
+}
+
+#[test]
+fn combinations_that_mean_something_still_work() {
+    let s = Scratch::new();
+    assert_ok(
+        &s.venv(&["--without-pip", "--symlinks", "-p", &py(), "a"]),
+        "--symlinks",
+    );
+    assert_ok(
+        &s.venv(&["--without-pip", "--copies", "-p", &py(), "b"]),
+        "--copies",
+    );
+    assert_ok(
+        &s.venv(&["--repair", "--dry-run", "--relocatable", "a"]),
+        "--repair --dry-run --relocatable",
+    );
+    assert_ok(&s.venv(&["--pack", "a", "-o", "a.tar.gz"]), "--pack -o");
+    assert_ok(
+        &s.venv(&["--show-policy", "--plugin-time", "2"]),
+        "--show-policy with a limit",
+    );
+    assert_ok(&s.venv(&["--check", "a", "b"]), "--check");
+}
+
+#[test]
+fn usage_errors_take_the_colour_asked_for() {
+    let s = Scratch::new();
+    // On a pipe, `always` colours the one line...
+    let out = s.venv(&["--color", "always", "--symlinks", "--copies", "env"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("\x1b[1;31merror:"),
+        "{:?}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1);
+    // ...and on a terminal `never` keeps it plain.
+    let line = format!(
+        "{} --color=never --symlinks --copies env",
+        venv_bin().display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .current_dir(s.path())
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("cannot be used with"), "{text:?}");
+    assert!(
+        !text.contains('\x1b'),
+        "colour despite --color never: {text:?}"
+    );
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn a_huge_limit_is_echoed_as_written() {
+    let s = Scratch::new();
+    let out = s.venv(&["--without-pip", "--plugin-time", "1e300", "env"]);
+    assert_one_line_error(&out, &["1e300", "is invalid"]);
+    assert!(!stderr(&out).contains("000000000000"), "{}", stderr(&out));
+}
