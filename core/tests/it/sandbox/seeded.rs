@@ -75,9 +75,12 @@ fn a_wheel_that_shadows_the_standard_library_does_not_run_while_compiled() {
     );
 }
 
+/// A hostile wheel's files, its entry points, and the refusal expected.
+type Hostile<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, &'a str);
+
 #[test]
 fn seeded_names_never_replace_what_the_environment_has() {
-    let cases: [(&[(&str, &str)], Option<&str>, &str); 3] = [
+    let cases: [Hostile<'_>; 3] = [
         (
             &[("evilpkg/__init__.py", "def main(): pass\n")],
             Some("[console_scripts]\npip = evilpkg:main\n"),
