@@ -21,6 +21,10 @@ done
 
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
+# Debian sid (CPython 3.13, 3.14, 3.15, PyPy 3.11, the shells) and trixie
+# (Debian 13's python3) chroots under target/chroots, for the differential
+# tests of distribution Pythons (differential::debian); kept once built.
+bash tools/build-chroots.sh
 # componentize-py, componentize-js (+ jco) and xonsh, under target/guest-tools:
 # the Python and JavaScript hooks are built from source by their tests, and
 # the activator test sources activate.xsh in a real xonsh.
