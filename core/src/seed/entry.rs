@@ -21,8 +21,9 @@ use crate::cache::{self, create_private_dir, write_atomically, Cache, EntryType,
 use crate::interpreter::{BundledWheel, Interpreter};
 use crate::report::{Event, SharedReporter, Task};
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const COMPILE_SCRIPT: &str = include_str!("compile.py");
+const TEMPLATE_SCRIPT: &str = include_str!("template.py");
 
 /// One file of the entry, as its RECORD row needs it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +49,10 @@ pub struct EntryMeta {
     pub compiled: Vec<FileInfo>,
     /// Console scripts to write into bin: (name, `module:function`).
     pub scripts: Vec<(String, String)>,
+    /// The text after the `#!` lines of each launcher, with distlib's
+    /// `%(module)s`, `%(import_name)s`, `%(func)s`: the template of the pip
+    /// that installs this wheel under ensurepip (see [`installer_template`]).
+    pub script_template: String,
 }
 
 #[derive(Debug, Clone)]
@@ -208,7 +213,16 @@ fn build(
         package: wheel.name.clone(),
         python: interp.info.version_string(),
     };
-    let compiled = compile(interp, &site, &sources, reporter, &task)?;
+    // The launchers' template is read while the workers compile.
+    let (compiled, script_template) = std::thread::scope(|scope| {
+        let template = scope.spawn(|| installer_template(interp, wheel));
+        let compiled = compile(interp, &site, &sources, reporter, &task);
+        let template = template
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading pip's launcher template panicked")));
+        (compiled, template)
+    });
+    let (compiled, script_template) = (compiled?, script_template?);
 
     let files = rel_files
         .iter()
@@ -240,7 +254,42 @@ fn build(
         files,
         compiled,
         scripts: wheel::scripts_to_generate(&unpacked.console_scripts, major, minor),
+        script_template,
     })
+}
+
+/// The launcher template of the pip that installs `seeded` when ensurepip
+/// seeds it: pip itself when `seeded` is pip, else the base's bundled pip;
+/// asked of that pip by importing it from its wheel with the base
+/// interpreter (pip 26 has a template of its own, older pips distlib's).
+/// Without any pip to ask, distlib's.
+fn installer_template(interp: &Interpreter, seeded: &BundledWheel) -> anyhow::Result<String> {
+    let pip = if seeded.name == "pip" {
+        Some(seeded)
+    } else {
+        interp.info.bundled_wheels.iter().find(|w| w.name == "pip")
+    };
+    let Some(pip) = pip else {
+        return Ok(crate::launcher::DISTLIB_TEMPLATE.to_owned());
+    };
+    let out = Command::new(&interp.path)
+        .args(["-E", "-s", "-c", TEMPLATE_SCRIPT])
+        .arg(&pip.path)
+        .env_remove("__PYVENV_LAUNCHER__")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", interp.path.display()))?;
+    let text = String::from_utf8(out.stdout).unwrap_or_default();
+    if !out.status.success() || !text.contains("%(func)s") {
+        // Not a pip we can read: ensurepip (pip itself) writes the launchers.
+        return Err(wheel::Unsupported(format!(
+            "cannot read the launcher template of {}: {}",
+            pip.path.display(),
+            crate::error::one_line(&String::from_utf8_lossy(&out.stderr))
+        ))
+        .into());
+    }
+    Ok(text)
 }
 
 fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {
