@@ -12,7 +12,9 @@
 # same chroot at once). Nothing is mounted on the host: every command inside
 # runs in a private mount namespace (unshare) with /proc and /dev mounted there.
 # Needs root (debootstrap, chroot); installs debootstrap itself.
-# `tools/build-chroots.sh --print-root` prints where the chroots live.
+# `tools/build-chroots.sh --print-root` prints where the chroots live;
+# `--prepare` only installs debootstrap on the host (the one step that takes
+# the host's dpkg lock), so that the build can then run beside other installs.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -84,17 +86,20 @@ build() {
 todo=()
 ready sid "$packages_sid" || todo+=(sid)
 ready trixie "$packages_trixie" || todo+=(trixie)
+
+if [ "${#todo[@]}" -gt 0 ] || [ "${1:-}" = "--prepare" ]; then
+    if ! command -v debootstrap >/dev/null 2>&1; then
+        log "apt-get install debootstrap"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends debootstrap >&2 \
+            || { apt-get -o DPkg::Lock::Timeout=600 update -q >&2 &&
+                 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends debootstrap >&2; }
+    fi
+fi
+[ "${1:-}" = "--prepare" ] && exit 0
 if [ "${#todo[@]}" -eq 0 ]; then
     log "sid and trixie are ready under $dir"
     exit 0
-fi
-
-if ! command -v debootstrap >/dev/null 2>&1; then
-    log "apt-get install debootstrap"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends debootstrap >&2 \
-        || { apt-get -o DPkg::Lock::Timeout=600 update -q >&2 &&
-             apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends debootstrap >&2; }
 fi
 
 pids=()
