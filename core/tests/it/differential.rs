@@ -601,18 +601,30 @@ fn debian_system_python() {
 /// Long env paths make pip's launchers use the /bin/sh trampoline; spaces too.
 #[test]
 fn launchers_for_long_and_spaced_paths() {
+    long_and_spaced_paths_on(&Base::Host, &cpython(12));
+}
+
+fn long_and_spaced_paths_on(base: &Base, python: &Path) {
     for name in ["a path with spaces", &"x".repeat(110)] {
-        let pair = Pair::new(&cpython(12));
+        let pair = Pair::on(base.clone(), python);
         for side in ["cpy", "our"] {
             std::fs::create_dir_all(pair.work(side).join(name)).unwrap();
         }
         let rel = format!("{name}/env");
-        let theirs = cpython_venv(&pair.python, &pair.work("cpy"), &[&rel]);
+        let theirs = base
+            .command(python, &pair.work("cpy"))
+            .args(["-m", "venv", &rel])
+            .output()
+            .unwrap();
         assert_ok(&theirs, "python -m venv");
-        let ours = pair.scratch.venv_in(
-            &pair.work("our"),
-            &["-p", pair.python.to_str().unwrap(), &rel],
-        );
+        let ours = base
+            .command(base.venv(), &pair.work("our"))
+            .env("VENV_CACHE_DIR", pair.scratch.cache())
+            .arg("-p")
+            .arg(python)
+            .arg(&rel)
+            .output()
+            .unwrap();
         assert_ok(&ours, "venv");
         let read = |side: &str| {
             pair.normalise(
@@ -621,7 +633,9 @@ fn launchers_for_long_and_spaced_paths() {
             )
         };
         assert_eq!(read("our"), read("cpy"), "bin/pip under {name:?}");
-        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip"))
+        let env = pair.work("our").join(&rel);
+        let out = base
+            .command(env.join("bin/pip"), &env)
             .arg("--version")
             .output()
             .unwrap();

@@ -59,6 +59,20 @@ fn sid_cpython315() {
     everything(sid(), "/usr/bin/python3.15", 15, SID_SHELLS);
 }
 
+/// pip 26's launchers under a path with a space and one too long for `#!`
+/// (the `/bin/sh` trampoline), and our other routes to pip.
+#[test]
+fn sid_cpython315_launchers_and_routes() {
+    let python = Path::new("/usr/bin/python3.15");
+    long_and_spaced_paths_on(&sid(), python);
+    for ours in [&["--link-mode", "copy"][..], &["--seeder", "ensurepip"][..]] {
+        let pair = Pair::on(sid(), python);
+        pair.create_with(&[], ours);
+        let diffs = pair.differences(true);
+        assert!(diffs.is_empty(), "{ours:?}:\n{}", diffs.join("\n"));
+    }
+}
+
 /// PyPy 3.11 through `/usr/bin/pypy3`, a link to `pypy3.11`: its `--copies`
 /// links every name to the resolved executable.
 #[test]
