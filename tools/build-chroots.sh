@@ -38,7 +38,9 @@ mkdir -p "$dir"
 exec 9>"$dir/.lock"
 flock 9
 
-stamp_of() { printf 'suite=%s\npackages=%s\n' "$1" "$2"; }
+# format 2: the downloaded .debs are kept in /var/cache/apt/archives (a test
+# removes and reinstalls python3.15-venv with dpkg, offline, in an overlay).
+stamp_of() { printf 'format=2\nsuite=%s\npackages=%s\n' "$1" "$2"; }
 
 ready() {
     local suite=$1 packages=$2
@@ -71,8 +73,7 @@ build() {
     {
         in_chroot "$tmp" apt-get update -q &&
         # shellcheck disable=SC2086
-        in_chroot "$tmp" apt-get install -y -q --no-install-recommends $packages &&
-        in_chroot "$tmp" apt-get clean
+        in_chroot "$tmp" apt-get install -y -q --no-install-recommends $packages
     } >>"$dir/$suite.log" 2>&1 || { log "$suite: apt-get failed; see $dir/$suite.log"; tail -5 "$dir/$suite.log" >&2; return 1; }
     # The mount points the tests bind into (the host's /tmp, our binary).
     mkdir -p "$tmp/tmp" "$tmp/usr/local/bin"

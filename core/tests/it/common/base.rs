@@ -8,7 +8,9 @@
 //! temporary directory is bound at the same path (so a test's scratch
 //! directory has one path inside and out, and its trees are read from the
 //! host), and the binary under test is bound at `/usr/local/bin/venv`, as it
-//! is. Nothing stays mounted on the host.
+//! is. Nothing stays mounted on the host. A test that changes a chroot
+//! (installs or removes a package) runs on an overlay of its own
+//! ([`Chroot::overlay`]), mounted the same way for each command.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,9 @@ const CHROOT_PATH: &str = "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub struct Chroot {
     pub suite: &'static str,
     pub root: PathBuf,
+    /// A directory holding a writable overlay on `root` (`upper`, `work`,
+    /// `merged`): what commands change in the chroot stays there.
+    layer: Option<PathBuf>,
 }
 
 /// Where `tools/build-chroots.sh` puts the chroots: `$VENV_CHROOTS`, else
@@ -43,7 +48,21 @@ impl Chroot {
             "the Debian {suite} chroot is missing at {}: build it with `tools/build-chroots.sh` (as root; tools/test.sh does)",
             root.display()
         );
-        Chroot { suite, root }
+        Chroot {
+            suite,
+            root,
+            layer: None,
+        }
+    }
+
+    /// This chroot with a writable overlay kept in `dir` (a test's own,
+    /// under the temporary directory): a test may install or remove packages
+    /// without touching the chroot other tests use.
+    pub fn overlay(&self, dir: &Path) -> Chroot {
+        Chroot {
+            layer: Some(dir.to_path_buf()),
+            ..self.clone()
+        }
     }
 
     pub fn sid() -> Chroot {
@@ -60,10 +79,17 @@ impl Chroot {
     pub fn command(&self, program: &Path, cwd: &Path) -> Command {
         let tmp = std::env::temp_dir();
         let tmp = tmp.canonicalize().unwrap_or(tmp);
-        // sh's $1..$5: the root, the temporary directory, the binary under
-        // test, the working directory, the program; then the arguments.
+        // sh's $1..$6: the root, the temporary directory, the binary under
+        // test, the working directory, the overlay's directory (or empty),
+        // the program; then the arguments.
         let script = r#"
-            r=$1 tmp=$2 bin=$3 cwd=$4; shift 4
+            r=$1 tmp=$2 bin=$3 cwd=$4 layer=$5; shift 5
+            if [ -n "$layer" ]; then
+                mkdir -p "$layer/upper" "$layer/work" "$layer/merged" &&
+                    mount -t overlay overlay -o "lowerdir=$r,upperdir=$layer/upper,workdir=$layer/work" "$layer/merged" ||
+                    { echo "cannot mount an overlay on $r" >&2; exit 125; }
+                r=$layer/merged
+            fi
             mkdir -p "$r$tmp" || exit 125
             mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
                 mount --bind "$tmp" "$r$tmp" && mount --bind "$bin" "$r/usr/local/bin/venv" ||
@@ -77,6 +103,7 @@ impl Chroot {
             .arg(&tmp)
             .arg(venv_bin())
             .arg(cwd)
+            .arg(self.layer.as_deref().unwrap_or(Path::new("")))
             .arg(program)
             .env("PATH", CHROOT_PATH)
             .env_remove("PYTHONPATH")

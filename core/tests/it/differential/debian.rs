@@ -109,3 +109,69 @@ fn sid_cpython314_follows_the_locale() {
         );
     }
 }
+
+/// `python3.15-venv` removed and installed again with dpkg, in an overlay
+/// of the sid chroot (its .deb is kept by tools/build-chroots.sh): with
+/// ensurepip gone, Debian's venv and ours both name `python3.15-venv`
+/// (ours in one line, creating nothing), and once it is back ours seeds pip
+/// again; one cache throughout, so no cached fact outlives the package.
+#[test]
+fn sid_cpython315_venv_package_removed_and_reinstalled() {
+    let s = Scratch::new();
+    let sid = Chroot::sid();
+    let base = Base::Chroot(sid.overlay(&s.path().join("layer")));
+    let run = |program: &str, args: &[&str]| {
+        base.command(program, s.path())
+            .args(args)
+            .output()
+            .expect("run a command in the chroot")
+    };
+    let ours = |env: &str| {
+        base.command(base.venv(), s.path())
+            .env("VENV_CACHE_DIR", s.cache())
+            .args(["-p", "/usr/bin/python3.15", env])
+            .output()
+            .expect("run venv")
+    };
+    assert_ok(&ours("one"), "venv with python3.15-venv installed");
+    assert_ok(
+        &run("dpkg", &["--remove", "python3.15-venv"]),
+        "dpkg --remove python3.15-venv",
+    );
+    let out = ours("two");
+    assert_one_line_error(&out, &["no ensurepip", "apt install python3.15-venv)"]);
+    assert!(!s.path().join("two").exists());
+    let theirs = run("/usr/bin/python3.15", &["-m", "venv", "theirs"]);
+    assert!(
+        !theirs.status.success(),
+        "python3.15 -m venv without ensurepip"
+    );
+    assert!(
+        stdout(&theirs).contains("apt install python3.15-venv"),
+        "Debian's venv no longer names python3.15-venv: {}",
+        stdout(&theirs)
+    );
+
+    let archives = Path::new("/var/cache/apt/archives");
+    let deb = std::fs::read_dir(sid.root.join(archives.strip_prefix("/").unwrap()))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("python3.15-venv_") && n.ends_with(".deb"))
+        .expect("python3.15-venv's .deb in the chroot's apt archives: rebuild it with tools/build-chroots.sh");
+    let deb = archives.join(deb);
+    assert_ok(
+        &run("dpkg", &["--install", deb.to_str().unwrap()]),
+        "dpkg --install python3.15-venv",
+    );
+    assert_ok(&ours("two"), "venv once python3.15-venv is back");
+    let pip = s.path().join("two/bin/pip");
+    assert_ok(
+        &base
+            .command(&pip, s.path())
+            .arg("--version")
+            .output()
+            .unwrap(),
+        "pip --version",
+    );
+}
