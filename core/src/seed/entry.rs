@@ -120,7 +120,7 @@ pub fn ensure_digested(
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
     let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&root)?;
-    let meta = build(tmp.path(), wheel, interp, reporter)?;
+    let meta = build(&root, tmp.path(), wheel, interp, reporter)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
@@ -192,6 +192,7 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
 
 /// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
 fn build(
+    root: &Path,
     dir: &Path,
     wheel: &BundledWheel,
     interp: &Interpreter,
@@ -213,9 +214,15 @@ fn build(
         package: wheel.name.clone(),
         python: interp.info.version_string(),
     };
-    // The launchers' template is read while the workers compile.
+    // The launchers' template (when there are launchers) is read while the
+    // workers compile.
+    let (major, minor, _) = interp.info.version;
+    let scripts = wheel::scripts_to_generate(&unpacked.console_scripts, major, minor);
     let (compiled, script_template) = std::thread::scope(|scope| {
-        let template = scope.spawn(|| installer_template(interp, wheel));
+        let template = scope.spawn(|| match scripts.is_empty() {
+            true => Ok(String::new()),
+            false => installer_template(root, interp, wheel),
+        });
         let compiled = compile(interp, &site, &sources, reporter, &task);
         let template = template
             .join()
@@ -244,7 +251,6 @@ fn build(
         .collect();
     dirs.sort();
     dirs.dedup();
-    let (major, minor, _) = interp.info.version;
     Ok(EntryMeta {
         format: FORMAT,
         name: wheel.name.clone(),
@@ -253,7 +259,7 @@ fn build(
         dirs,
         files,
         compiled,
-        scripts: wheel::scripts_to_generate(&unpacked.console_scripts, major, minor),
+        scripts,
         script_template,
     })
 }
@@ -262,8 +268,14 @@ fn build(
 /// seeds it: pip itself when `seeded` is pip, else the base's bundled pip;
 /// asked of that pip by importing it from its wheel with the base
 /// interpreter (pip 26 has a template of its own, older pips distlib's).
-/// Without any pip to ask, distlib's.
-fn installer_template(interp: &Interpreter, seeded: &BundledWheel) -> anyhow::Result<String> {
+/// Without any pip to ask, distlib's. The answer is kept under `root`
+/// (`templates/`), named by the pip wheel's digest and the interpreter, so
+/// each pip is asked once.
+fn installer_template(
+    root: &Path,
+    interp: &Interpreter,
+    seeded: &BundledWheel,
+) -> anyhow::Result<String> {
     let pip = if seeded.name == "pip" {
         Some(seeded)
     } else {
@@ -272,6 +284,21 @@ fn installer_template(interp: &Interpreter, seeded: &BundledWheel) -> anyhow::Re
     let Some(pip) = pip else {
         return Ok(crate::launcher::DISTLIB_TEMPLATE.to_owned());
     };
+    let v = &interp.info.version;
+    let memo_rel = Path::new("templates").join(format!(
+        "{}-{}.{}.{}",
+        &wheel_digest(root, &pip.path)?[..16],
+        v.0,
+        v.1,
+        v.2
+    ));
+    if cache::is_trusted(root, &memo_rel, EntryType::File) {
+        if let Ok(text) = std::fs::read_to_string(root.join(&memo_rel)) {
+            if text.contains("%(func)s") {
+                return Ok(text);
+            }
+        }
+    }
     let out = Command::new(&interp.path)
         .args(["-E", "-s", "-c", TEMPLATE_SCRIPT])
         .arg(&pip.path)
@@ -289,6 +316,7 @@ fn installer_template(interp: &Interpreter, seeded: &BundledWheel) -> anyhow::Re
         ))
         .into());
     }
+    let _ = write_atomically(&root.join(&memo_rel), text.as_bytes());
     Ok(text)
 }
 
