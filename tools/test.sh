@@ -26,6 +26,14 @@ bash tools/install-toolchain.sh
 bash tools/lint.sh
 bash tools/install-shells.sh
 bash tools/install-test-deps.sh
+# Debian sid (CPython 3.13, 3.14, 3.15, PyPy 3.11, the shells) and trixie
+# (Debian 13's python3) chroots under target/chroots, for the differential
+# tests of distribution Pythons (differential::debian); kept once built.
+# Mostly downloads: built while the plugins compile, waited for before the tests.
+bash tools/build-chroots.sh --prepare
+mkdir -p target
+bash tools/build-chroots.sh >target/build-chroots.log 2>&1 &
+chroots=$!
 # componentize-py, componentize-js (+ jco) and xonsh, under target/guest-tools:
 # the Python and JavaScript hooks are built from source by their tests, and
 # the activator test sources activate.xsh in a real xonsh.
@@ -37,6 +45,13 @@ bash tools/build-plugins.sh
 # from the test profile (the same code as the binary under test, no second
 # optimised build of wasmtime); release wheels come from `maturin build --release`.
 target/test-tools/bin/maturin build --profile dev --out target/wheels-test --quiet
+
+if ! wait "$chroots"; then
+    cat target/build-chroots.log >&2
+    echo "tools/test.sh: tools/build-chroots.sh failed" >&2
+    exit 1
+fi
+cat target/build-chroots.log >&2
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

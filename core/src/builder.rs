@@ -90,8 +90,14 @@ impl EnvBuilder {
         }
         let info = &self.interpreter.info;
         if opts.with_pip && !info.has_ensurepip {
+            // The package Debian's own venv names: the version's, not python3-venv.
+            let package = match info.implementation.as_str() {
+                "pypy" => "pypy3-venv".to_owned(),
+                _ => format!("python{}.{}-venv", info.version.0, info.version.1),
+            };
             return Err(VenvError::NoEnsurepip {
                 path: self.interpreter.path.clone(),
+                package,
             });
         }
         if opts.with_pip && !info.missing_wheels.is_empty() {

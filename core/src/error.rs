@@ -37,8 +37,8 @@ pub enum VenvError {
     )]
     UnsupportedRequest { request: String },
 
-    #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install python3-venv); or pass --without-pip")]
-    NoEnsurepip { path: PathBuf },
+    #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install {package}); or pass --without-pip")]
+    NoEnsurepip { path: PathBuf, package: String },
 
     #[error("{path}'s ensurepip is missing the wheels it installs, none found at {missing}; reinstall that Python (Debian's take theirs from /usr/share/python-wheels: apt install python3-pip-whl python3-setuptools-whl), or pass --without-pip")]
     MissingWheels { path: PathBuf, missing: String },

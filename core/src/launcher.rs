@@ -159,18 +159,45 @@ pub fn parse(text: &[u8]) -> Option<Parsed> {
     })
 }
 
-/// The launcher text pip writes for console script `spec` (`module:function`).
-pub fn script_text(interp: Interp<'_>, spec: &str) -> String {
+/// distlib's launcher template (`ScriptMaker.script_template`), which pips
+/// before 26 write; pip 26 has its own. Used only where no pip says which.
+pub const DISTLIB_TEMPLATE: &str = "# -*- coding: utf-8 -*-\nimport re\nimport sys\n\
+     from %(module)s import %(import_name)s\nif __name__ == '__main__':\n    \
+     sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    \
+     sys.exit(%(func)s())\n";
+
+/// The launcher text pip writes for console script `spec`
+/// (`module:function`): the header, then pip's `template` with `module`,
+/// `import_name` and `func` filled in as distlib's `%` formatting does.
+pub fn script_text(interp: Interp<'_>, template: &str, spec: &str) -> String {
     let (module, func) = spec
         .split_once(':')
         .map(|(m, f)| (m.trim(), f.trim()))
         .unwrap_or((spec, "main"));
     let import_name = func.split('.').next().unwrap_or(func);
-    format!(
-        "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {import_name}\n\
-         if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit({func}())\n",
-        header(interp)
-    )
+    let mut text = header(interp);
+    let mut rest = template;
+    while let Some(at) = rest.find('%') {
+        text.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        let value = [
+            ("(module)s", module),
+            ("(import_name)s", import_name),
+            ("(func)s", func),
+            ("%", "%"),
+        ]
+        .into_iter()
+        .find(|(key, _)| rest.starts_with(key));
+        match value {
+            Some((key, value)) => {
+                text.push_str(value);
+                rest = &rest[key.len()..];
+            }
+            None => text.push('%'),
+        }
+    }
+    text.push_str(rest);
+    text
 }
 
 /// The module a relocatable environment imports at start-up (through
@@ -194,11 +221,16 @@ mod tests {
             ),
             (Interp::Beside("python3.12"), "python3.12"),
         ] {
-            let text = script_text(interp, "pip._internal.cli.main:main");
+            let text = script_text(interp, DISTLIB_TEMPLATE, "pip._internal.cli.main:main");
             let parsed = parse(text.as_bytes()).unwrap();
             assert_eq!(parsed.interpreter, name);
             assert_eq!(parsed.relocatable, matches!(interp, Interp::Beside(_)));
             assert!(text[parsed.body..].starts_with("# -*- coding"));
+            assert!(text.ends_with(
+                "from pip._internal.cli.main import main\nif __name__ == '__main__':\n    \
+                 sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    \
+                 sys.exit(main())\n"
+            ));
         }
         let long = format!("/{}/bin/python", "x".repeat(130));
         let text = header(Interp::Fixed(Path::new(&long)));

@@ -228,12 +228,23 @@ fn posix_executables(info: &InterpreterInfo, opts: PlanOptions, python_dir: &str
     let bin = plan.bin.clone();
     let main = plan.python_exe.clone();
     let exe = info.base_executable.clone();
+    // PyPy 3.11's --copies: a source that is a link becomes a link to the
+    // file it resolves to (the interpreter must find its libraries), and the
+    // other names copy the first, so they resolve to the same file.
+    let resolved = info.base_executable_resolved.clone();
+    let copy_of = |src: &Path| -> Source {
+        if info.copies_resolve_links && !resolved.as_os_str().is_empty() {
+            Source::Link(resolved.clone())
+        } else {
+            Source::Copy(src.to_path_buf())
+        }
+    };
     plan.executables.push(Entry {
         path: format!("{bin}/{main}"),
         source: if opts.symlinks {
             Source::Link(exe.clone())
         } else {
-            Source::Copy(exe.clone())
+            copy_of(&exe)
         },
         alias: false,
     });
@@ -266,7 +277,7 @@ fn posix_executables(info: &InterpreterInfo, opts: PlanOptions, python_dir: &str
             source: if opts.symlinks {
                 Source::RelLink(main.clone())
             } else {
-                Source::Copy(exe.clone())
+                copy_of(&exe)
             },
             alias: true,
         });
@@ -281,6 +292,20 @@ fn posix_executables(info: &InterpreterInfo, opts: PlanOptions, python_dir: &str
                 source: Source::Copy(Path::new(python_dir).join(name)),
                 alias: false,
             });
+        }
+        // PyPy 3.11 copies what a portable build lists, and nothing else
+        // from `../lib`; PyPy 3.9 copies all of it, which for a system PyPy
+        // is /usr/lib: there, only the libraries the interpreter loaded.
+        if info.copies_resolve_links {
+            let lib = Path::new(python_dir).join("..").join("lib");
+            for name in info.portable_deps.iter().flatten() {
+                plan.library_copies.push(Entry {
+                    path: format!("lib/{name}"),
+                    source: Source::Copy(lib.join(name)),
+                    alias: false,
+                });
+            }
+            return;
         }
         for lib in &info.own_libs {
             if let Some(name) = lib.file_name() {

@@ -20,7 +20,7 @@ pub use discovery::{find_interpreter, PythonRequest};
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
 const QUERY_SCRIPT: &str = include_str!("query.py");
-pub const QUERY_VERSION: u32 = 4;
+pub const QUERY_VERSION: u32 = 5;
 
 /// Where the `venv` sysconfig scheme puts things, relative to the env dir.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -89,6 +89,17 @@ pub struct InterpreterInfo {
     /// its `bin` (a portable PyPy's): what a copied interpreter needs there.
     #[serde(default)]
     pub own_libs: Vec<PathBuf>,
+    /// Whether the base venv's `--copies` links to the resolved file when
+    /// the source is itself a link (PyPy 3.11), asked of its `EnvBuilder`.
+    #[serde(default)]
+    pub copies_resolve_links: bool,
+    /// `os.path.realpath` of the base executable when it is a link, else empty.
+    #[serde(default)]
+    pub base_executable_resolved: PathBuf,
+    /// What a portable PyPy 3.11's `lib/PYPY_PORTABLE_DEPS.txt` lists (files,
+    /// relative to that `lib`, directories expanded), when it has one.
+    #[serde(default)]
+    pub portable_deps: Option<Vec<String>>,
     pub scheme: SchemePaths,
     pub has_ensurepip: bool,
     pub bundled_wheels: Vec<BundledWheel>,
@@ -102,6 +113,10 @@ pub struct InterpreterInfo {
     /// (Debian's PyPy).
     #[serde(default)]
     pub env_wheels: Vec<PathBuf>,
+    /// Directories these facts depend on that a package manager changes
+    /// (ensurepip's, the wheels'): a cached answer is stale once one changed.
+    #[serde(default)]
+    pub watch: Vec<PathBuf>,
 }
 
 impl InterpreterInfo {
@@ -175,9 +190,12 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
         path: path.to_path_buf(),
         reason,
     };
-    // -E -s: ignore PYTHON* variables and the user site, as both Python 2 and 3 understand.
+    // In the user's own environment, as `python -m venv` would run (the
+    // locale and PYTHONUTF8 decide the file system encoding, PYTHONPLATLIBDIR
+    // the layout); -s leaves out the user's site-packages, as both Python 2
+    // and 3 understand.
     let output = Command::new(path)
-        .args(["-E", "-s", "-c", QUERY_SCRIPT])
+        .args(["-s", "-c", QUERY_SCRIPT])
         // A macOS framework Python takes its sys.executable from this
         // variable: one left by an activated environment must not leak in.
         .env_remove("__PYVENV_LAUNCHER__")

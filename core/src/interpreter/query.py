@@ -11,7 +11,7 @@ if sys.path and sys.path[0] == "":
 import json  # noqa: E402
 import os  # noqa: E402
 
-info = {"query_version": 4, "version": list(sys.version_info[:3]),
+info = {"query_version": 5, "version": list(sys.version_info[:3]),
         "releaselevel": sys.version_info[3]}
 impl = getattr(sys, "implementation", None)
 info["implementation"] = impl.name if impl is not None else "cpython"
@@ -58,6 +58,46 @@ if sys.version_info >= (3, 8):
     except Exception:
         info["venv_scripts_dir"] = ""
         info["venv_nt_scripts"] = []
+    # Whether this venv's --copies makes a link to the resolved file when
+    # the source is a link (PyPy 3.11's symlink_or_copy does, so that the
+    # interpreter still finds its libraries) rather than a copy: asked of
+    # the base's own EnvBuilder on a link in a scratch directory.
+    info["copies_resolve_links"] = False
+    if os.name != "nt":
+        import shutil
+        import tempfile
+        scratch = tempfile.mkdtemp()
+        try:
+            import venv
+            target = os.path.join(scratch, "target")
+            open(target, "w").close()
+            os.symlink(target, os.path.join(scratch, "link"))
+            builder = venv.EnvBuilder(symlinks=False)
+            builder.symlink_or_copy(os.path.join(scratch, "link"), os.path.join(scratch, "made"))
+            info["copies_resolve_links"] = os.path.islink(os.path.join(scratch, "made"))
+        except Exception:
+            pass
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    base = info["base_executable"] or sys.executable
+    info["base_executable_resolved"] = os.path.realpath(base) if os.path.islink(base) else ""
+    # A portable PyPy 3.11 lists what --copies takes from ../lib.
+    deps = os.path.join(exe_dir, "..", "lib", "PYPY_PORTABLE_DEPS.txt")
+    info["portable_deps"] = None
+    if os.path.isfile(deps):
+        listed = []
+        with open(deps) as lines:
+            for name in lines:
+                name = name.strip()
+                path = os.path.join(os.path.dirname(deps), name)
+                if name and os.path.isdir(path) and not os.path.islink(path):
+                    for top, _, files in os.walk(path):
+                        listed += sorted(os.path.relpath(os.path.join(top, f), os.path.dirname(deps))
+                                         for f in files)
+                elif name and os.path.lexists(path):
+                    listed.append(name)
+        info["portable_deps"] = listed
+
     # Shared libraries this interpreter loaded from the lib directory beside
     # its bin directory (a portable PyPy's libffi, ...): all a copied
     # interpreter needs from there. Linux only (/proc).
@@ -111,14 +151,17 @@ if sys.version_info >= (3, 8):
                 wheels.append({"name": name, "version": version,
                                "path": os.path.join(bundled, wheel)})
         elif hasattr(ensurepip, "_get_pip_whl_path_ctx"):
-            found = None
-            if hasattr(ensurepip, "_find_wheel_pkg_dir_pip"):
-                found = ensurepip._find_wheel_pkg_dir_pip()
-            if found is not None:
-                path = str(found)
-            else:
-                path = os.path.join(bundled, "pip-%s-py3-none-any.whl"
-                                    % ensurepip._PIP_VERSION)
+            # 3.12+: one wheel, pip, behind a context manager (a nullcontext
+            # around the newest pip in WHEEL_PKG_DIR, or importlib.resources'
+            # as_file around the bundled one, a real file when ensurepip is).
+            with ensurepip._get_pip_whl_path_ctx() as found:
+                path = os.fspath(found)
+            pkg_dir = getattr(ensurepip, "_WHEEL_PKG_DIR", None)
+            if pkg_dir is not None:
+                info["wheel_dir"] = os.fspath(pkg_dir)
+                if not os.path.isfile(path):
+                    # Neither place has one; the distribution's is the one to fill.
+                    path = os.path.join(info["wheel_dir"], "pip-*.whl")
             wheels.append({"name": "pip", "version": ensurepip.version(),
                            "path": path})
     except Exception:
@@ -164,6 +207,21 @@ if sys.version_info >= (3, 8):
         except Exception:
             pass
     info["has_ensurepip"] = has_ensurepip
+
+    # What these answers depend on that a package manager changes: the
+    # directories where ensurepip, its bundled wheels and a distribution's
+    # wheels are (or would be). An entry appearing in or leaving one changes
+    # its modification time, so the cached answer is checked against them.
+    stdlib = os.path.dirname(os.__file__)
+    watch = [stdlib, os.path.join(stdlib, "ensurepip"),
+             os.path.join(stdlib, "ensurepip", "_bundled")]
+    if has_ensurepip:
+        here = os.path.dirname(ensurepip.__file__)
+        watch += [here, os.path.join(here, "_bundled")]
+    if info.get("wheel_dir"):
+        watch.append(info["wheel_dir"])
+    watch += [os.path.dirname(w["path"]) for w in wheels]
+    info["watch"] = sorted(set(watch))
     info["bundled_wheels"] = [w for w in wheels if os.path.isfile(w["path"])]
     info["missing_wheels"] = [w["path"] for w in wheels if not os.path.isfile(w["path"])]
 

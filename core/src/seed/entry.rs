@@ -22,8 +22,9 @@ use crate::interpreter::{BundledWheel, Interpreter};
 use crate::process::ChildCommand;
 use crate::report::{Event, SharedReporter, Task};
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const COMPILE_SCRIPT: &str = include_str!("compile.py");
+const TEMPLATE_SCRIPT: &str = include_str!("template.py");
 
 /// One file of the entry, as its RECORD row needs it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,6 +50,10 @@ pub struct EntryMeta {
     pub compiled: Vec<FileInfo>,
     /// Console scripts to write into bin: (name, `module:function`).
     pub scripts: Vec<(String, String)>,
+    /// The text after the `#!` lines of each launcher, with distlib's
+    /// `%(module)s`, `%(import_name)s`, `%(func)s`: the template of the pip
+    /// that installs this wheel under ensurepip (see [`installer_template`]).
+    pub script_template: String,
 }
 
 /// What building an entry for a plugin's wheel may cost. pip's own wheels
@@ -149,7 +154,7 @@ pub fn ensure_digested(
     // dropped, so a build that fails, is refused or is stopped at its
     // deadline leaves nothing behind.
     let tmp = crate::temp::TempDir::new_in(&root, ".tmp-")?;
-    let meta = build(tmp.path(), wheel, interp, reporter, bounds)?;
+    let meta = build(&root, tmp.path(), wheel, interp, reporter, bounds)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
@@ -221,6 +226,7 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
 
 /// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
 fn build(
+    root: &Path,
     dir: &Path,
     wheel: &BundledWheel,
     interp: &Interpreter,
@@ -262,7 +268,22 @@ fn build(
         package: wheel.name.clone(),
         python: interp.info.version_string(),
     };
-    let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline)?;
+    // The launchers' template (when there are launchers) is read while the
+    // workers compile.
+    let (major, minor, _) = interp.info.version;
+    let scripts = wheel::scripts_to_generate(&unpacked.console_scripts, major, minor);
+    let (compiled, script_template) = std::thread::scope(|scope| {
+        let template = scope.spawn(|| match scripts.is_empty() {
+            true => Ok(String::new()),
+            false => installer_template(root, interp, wheel),
+        });
+        let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline);
+        let template = template
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading pip's launcher template panicked")));
+        (compiled, template)
+    });
+    let (compiled, script_template) = (compiled?, script_template?);
 
     let files = rel_files
         .iter()
@@ -286,7 +307,6 @@ fn build(
         .collect();
     dirs.sort();
     dirs.dedup();
-    let (major, minor, _) = interp.info.version;
     Ok(EntryMeta {
         format: FORMAT,
         name: wheel.name.clone(),
@@ -295,8 +315,71 @@ fn build(
         dirs,
         files,
         compiled,
-        scripts: wheel::scripts_to_generate(&unpacked.console_scripts, major, minor),
+        scripts,
+        script_template,
     })
+}
+
+/// The launcher template of the pip that installs `seeded` when ensurepip
+/// seeds it: the base's own bundled pip (which is `seeded` when pip is being
+/// seeded); asked of that pip by importing it from its wheel with the base
+/// interpreter (pip 26 has a template of its own, older pips distlib's).
+/// Only ever the base's pip: a wheel a plugin chose, even one named pip, is
+/// never imported. Without any pip to ask, distlib's. The answer is kept
+/// under `root` (`templates/`), named by the pip wheel's digest and the
+/// interpreter, so each pip is asked once.
+fn installer_template(
+    root: &Path,
+    interp: &Interpreter,
+    seeded: &BundledWheel,
+) -> anyhow::Result<String> {
+    let _ = seeded;
+    let pip = interp.info.bundled_wheels.iter().find(|w| w.name == "pip");
+    let Some(pip) = pip else {
+        return Ok(crate::launcher::DISTLIB_TEMPLATE.to_owned());
+    };
+    let v = &interp.info.version;
+    let memo_rel = Path::new("templates").join(format!(
+        "{}-{}.{}.{}",
+        &wheel_digest(root, &pip.path)?[..16],
+        v.0,
+        v.1,
+        v.2
+    ));
+    if cache::is_trusted(root, &memo_rel, EntryType::File) {
+        if let Ok(text) = std::fs::read_to_string(root.join(&memo_rel)) {
+            if text.contains("%(func)s") {
+                return Ok(text);
+            }
+        }
+    }
+    // Isolated (-I): only the pip wheel the script puts on sys.path is
+    // importable besides the standard library.
+    let mut answer = None;
+    let finished = ChildCommand::new(&interp.path)
+        .args(["-I", "-c", TEMPLATE_SCRIPT])
+        .arg(&pip.path)
+        .env_remove("__PYVENV_LAUNCHER__")
+        .cwd(root)
+        .run(&mut |line| {
+            if answer.is_none() && line.starts_with('"') {
+                answer = serde_json::from_str::<String>(line).ok();
+            }
+            ControlFlow::Continue(())
+        })
+        .map_err(|e| anyhow::anyhow!("cannot read pip's launcher template: {e}"))?;
+    let text = answer.unwrap_or_default();
+    if !finished.status.success() || !text.contains("%(func)s") {
+        // Not a pip we can read: ensurepip (pip itself) writes the launchers.
+        return Err(wheel::Unsupported(format!(
+            "cannot read the launcher template of {}: {}",
+            pip.path.display(),
+            finished.tail.join(" | ")
+        ))
+        .into());
+    }
+    let _ = write_atomically(&root.join(&memo_rel), text.as_bytes());
+    Ok(text)
 }
 
 fn file_info(site: &Path, rel: &str) -> anyhow::Result<FileInfo> {

@@ -288,7 +288,7 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
         .into_owned();
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, spec) in &meta.scripts {
-        let text = launcher::script_text(launcher_interp(ctx), spec);
+        let text = launcher::script_text(launcher_interp(ctx), &meta.script_template, spec);
         ctx.fs.write_file(
             &ctx.layout.bin.join(name),
             text.as_bytes(),

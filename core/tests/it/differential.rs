@@ -10,16 +10,23 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 
+mod debian;
+
 /// The two sides of one comparison live at paths of equal length
 /// (`.../cpy/work/env` and `.../our/work/env`), so that files embedding the
-/// env path (pip's scripts, byte-code) have equal sizes.
+/// env path (pip's scripts, byte-code) have equal sizes. Both sides run
+/// where the base interpreter lives (`base`: this machine or a chroot).
 struct Pair {
     scratch: Scratch,
     python: PathBuf,
+    base: Base,
 }
 
 impl Pair {
     fn new(python: &Path) -> Pair {
+        Pair::on(Base::Host, python)
+    }
+    fn on(base: Base, python: &Path) -> Pair {
         let scratch = Scratch::new();
         for side in ["cpy", "our"] {
             std::fs::create_dir_all(scratch.path().join(side).join("work")).unwrap();
@@ -27,6 +34,7 @@ impl Pair {
         Pair {
             scratch,
             python: python.to_path_buf(),
+            base,
         }
     }
     fn work(&self, side: &str) -> PathBuf {
@@ -42,19 +50,45 @@ impl Pair {
 
     /// Same flags for both, plus `ours_only` for our side (e.g. a link mode).
     fn create_with(&self, flags: &[&str], ours_only: &[&str]) {
+        self.create_in(flags, ours_only, &[]);
+    }
+
+    /// [`Pair::create_with`] with `vars` set for both tools.
+    fn create_in(&self, flags: &[&str], ours_only: &[&str], vars: &[(&str, &str)]) {
         let mut args: Vec<&str> = flags.to_vec();
         args.push("env");
-        let theirs = cpython_venv(&self.python, &self.work("cpy"), &args);
+        let theirs = self
+            .base
+            .command(&self.python, &self.work("cpy"))
+            .args(["-m", "venv"])
+            .args(&args)
+            .envs(vars.iter().copied())
+            .output()
+            .expect("run python -m venv");
         assert_ok(
             &theirs,
-            &format!("{} -m venv {flags:?}", self.python.display()),
+            &format!(
+                "{} -m venv {flags:?} ({})",
+                self.python.display(),
+                self.base.name()
+            ),
         );
-        let py = self.python.to_str().unwrap();
-        let mut ours_args = vec!["-p", py];
-        ours_args.extend(ours_only.iter());
-        ours_args.extend(args.iter());
-        let ours = self.scratch.venv_in(&self.work("our"), &ours_args);
-        assert_ok(&ours, &format!("venv {flags:?}"));
+        let ours = self
+            .base
+            .command(self.base.venv(), &self.work("our"))
+            .env("VENV_CACHE_DIR", self.scratch.cache())
+            .arg("-p")
+            .arg(&self.python)
+            .args(ours_only)
+            .args(&args)
+            .envs(vars.iter().copied())
+            .output()
+            .expect("run venv");
+        assert_ok(&ours, &format!("venv {flags:?} ({})", self.base.name()));
+    }
+
+    fn python_says(&self, python: &Path, code: &str) -> String {
+        self.base.python_says(python, code)
     }
 
     fn normalise(&self, text: &str, side: &str) -> String {
@@ -84,8 +118,8 @@ impl Pair {
                      sys.exec_prefix, site.getsitepackages(), sys.path[1:], \
                      importlib.util.find_spec('pip') is not None]))";
         let (a, b) = (
-            self.normalise(&python_says(&ours.join("bin/python"), probe), "our"),
-            self.normalise(&python_says(&theirs.join("bin/python"), probe), "cpy"),
+            self.normalise(&self.python_says(&ours.join("bin/python"), probe), "our"),
+            self.normalise(&self.python_says(&theirs.join("bin/python"), probe), "cpy"),
         );
         if a != b {
             diffs.push(format!(
@@ -99,7 +133,7 @@ impl Pair {
             let probe = "import pip._internal.cli.main as m, importlib.util as u, os; \
                          print(m.main.__code__.co_filename); print(os.stat(u.cache_from_source(m.__file__)).st_ino)";
             let before = std::fs::metadata(pyc_of_main(&ours)).unwrap();
-            let said = python_says(&ours.join("bin/python"), probe);
+            let said = self.python_says(&ours.join("bin/python"), probe);
             let mut lines = said.lines();
             let co_filename = lines.next().unwrap_or("");
             if !co_filename.starts_with(&*ours.to_string_lossy()) {
@@ -110,8 +144,11 @@ impl Pair {
             if before.ino() != after.ino() || before.mtime() != after.mtime() {
                 diffs.push("importing pip rewrote its byte-code: the cached .pyc was stale".into());
             }
+            diffs.extend(self.launcher_differences());
             let pip = |env: &Path| {
-                let out = std::process::Command::new(env.join("bin/pip"))
+                let out = self
+                    .base
+                    .command(env.join("bin/pip"), env)
                     .arg("--version")
                     .output()
                     .unwrap();
@@ -127,6 +164,80 @@ impl Pair {
             }
         }
         diffs
+    }
+
+    /// pip's launchers (every regular file in bin but the activation
+    /// scripts), byte for byte once each side's root is replaced.
+    fn launcher_differences(&self) -> Vec<String> {
+        let mut diffs = Vec::new();
+        let bin = self.env("cpy").join("bin");
+        for entry in std::fs::read_dir(&bin).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !entry.file_type().unwrap().is_file()
+                || name.starts_with("activate")
+                || name == "Activate.ps1"
+            {
+                continue;
+            }
+            let read = |side: &str| {
+                std::fs::read(self.env(side).join("bin").join(&name))
+                    .map(|b| self.normalise(&String::from_utf8_lossy(&b), side))
+            };
+            match (read("our"), read("cpy")) {
+                (Ok(a), Ok(b)) if a == b => {}
+                (Ok(a), Ok(b)) => diffs.push(format!(
+                    "bin/{name} differs:\n--- ours\n{a}\n--- cpython\n{b}"
+                )),
+                (a, _) => diffs.push(format!("bin/{name}: ours {a:?}")),
+            }
+        }
+        diffs
+    }
+
+    /// Activation in `shell`: what each side's script sets (`VIRTUAL_ENV`,
+    /// the prompt variables, the prompt, which python runs and its prefix)
+    /// and what `deactivate` restores, once each side's root is replaced.
+    /// Lines starting with one of `intended` are left out on both sides: our
+    /// scripts behave like CPython 3.13's for every version (README), so an
+    /// older venv's `VIRTUAL_ENV_PROMPT` differs on purpose.
+    fn activation_differences(&self, shell: &str, intended: &[&str]) -> Vec<String> {
+        let (script, args): (&str, &[&str]) = match shell {
+            "fish" => (ACTIVATE_FISH, &["--no-config"]),
+            "tcsh" => (ACTIVATE_CSH, &["-f"]),
+            _ => (ACTIVATE_POSIX, &[]),
+        };
+        let file = self.scratch.path().join(format!("activation.{shell}"));
+        std::fs::write(&file, script).unwrap();
+        let run = |side: &str| {
+            let out = self
+                .base
+                .command(shell, &self.work(side))
+                .args(args)
+                .arg(&file)
+                .env("E", self.env(side))
+                .env("HOME", "/root")
+                .env("TERM", "dumb")
+                .env("LC_ALL", "C.UTF-8")
+                .env_remove("VIRTUAL_ENV_DISABLE_PROMPT")
+                .env_remove("VIRTUAL_ENV_PROMPT")
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run {shell}: {e}"));
+            assert_ok(&out, &format!("activation in {shell} ({side})"));
+            let text = self.normalise(&stdout(&out), side);
+            text.lines()
+                .filter(|l| !intended.iter().any(|p| l.starts_with(p)))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        };
+        let (ours, theirs) = (run("our"), run("cpy"));
+        if ours == theirs {
+            Vec::new()
+        } else {
+            vec![format!(
+                "activation in {shell} differs:\n--- ours\n{ours}\n--- cpython\n{theirs}"
+            )]
+        }
     }
 
     fn config_differences(&self) -> Vec<String> {
@@ -166,6 +277,43 @@ impl Pair {
         diffs
     }
 }
+
+/// What activation changes, in each shell's language: `$E` is the env.
+const ACTIVATE_POSIX: &str = r#"PS1='$ '; export PS1; before=$PATH
+. "$E/bin/activate"
+printf 'VIRTUAL_ENV=%s\nVIRTUAL_ENV_PROMPT=%s\nPS1=%s\n' "$VIRTUAL_ENV" "${VIRTUAL_ENV_PROMPT-<unset>}" "$PS1"
+printf 'python=%s\n' "$(command -v python)"
+python -c 'import sys; print("prefix=" + sys.prefix)'
+deactivate
+printf 'after=%s %s %s\n' "${VIRTUAL_ENV-<unset>}" "${VIRTUAL_ENV_PROMPT-<unset>}" "$PS1"
+[ "$PATH" = "$before" ] && echo PATH restored || echo "PATH changed: $PATH"
+"#;
+
+const ACTIVATE_FISH: &str = r#"set -l before $PATH
+source $E/bin/activate.fish
+printf 'VIRTUAL_ENV=%s\nVIRTUAL_ENV_PROMPT=%s\n' "$VIRTUAL_ENV" "$VIRTUAL_ENV_PROMPT"
+printf 'python=%s\n' (command -v python)
+python -c 'import sys; print("prefix=" + sys.prefix)'
+deactivate
+set -q VIRTUAL_ENV; and echo after=set; or echo after=unset
+test (string join : $PATH) = (string join : $before); and echo PATH restored; or echo PATH changed: $PATH
+true
+"#;
+
+const ACTIVATE_CSH: &str = r#"set prompt = '> '
+set before = "$PATH"
+source "$E/bin/activate.csh"
+echo "VIRTUAL_ENV=$VIRTUAL_ENV"
+if ($?VIRTUAL_ENV_PROMPT) echo "VIRTUAL_ENV_PROMPT=$VIRTUAL_ENV_PROMPT"
+echo "prompt=$prompt"
+echo "python=`which python`"
+python -c 'import sys; print("prefix=" + sys.prefix)'
+deactivate
+if (! $?VIRTUAL_ENV) echo after=unset
+echo "prompt=$prompt"
+if ("$PATH" == "$before") echo PATH restored
+if ("$PATH" != "$before") echo "PATH changed: $PATH"
+"#;
 
 fn pyc_of_main(env: &Path) -> PathBuf {
     let cache = site_packages(env).join("pip/_internal/cli/__pycache__");
@@ -235,18 +383,28 @@ fn assert_same(minor: u32, flags: &[&str], with_pip: bool) {
 }
 
 fn assert_same_for(python: &Path, flags: &[&str], with_pip: bool) {
-    let pair = Pair::new(python);
+    assert_same_on(&Base::Host, python, flags, with_pip);
+}
+
+fn assert_same_on(base: &Base, python: &Path, flags: &[&str], with_pip: bool) {
+    let pair = Pair::on(base.clone(), python);
     pair.create(flags);
     let diffs = pair.differences(with_pip);
     assert!(
         diffs.is_empty(),
-        "{} {flags:?}:\n{}",
+        "{} ({}) {flags:?}:\n{}",
         python.display(),
+        base.name(),
         diffs.join("\n")
     );
 }
 
 fn matrix(minor: u32) {
+    matrix_on(&Base::Host, &cpython(minor), minor);
+}
+
+/// The flag sets without pip, for the base `python` (CPython's venv 3.`minor`).
+fn matrix_on(base: &Base, python: &Path, minor: u32) {
     let mut combos: Vec<Vec<&str>> = vec![
         vec!["--without-pip"],
         vec!["--without-pip", "--copies"],
@@ -266,7 +424,7 @@ fn matrix(minor: u32) {
         combos.push(vec!["--without-pip", "--without-scm-ignore-files"]);
     }
     for flags in &combos {
-        assert_same(minor, flags, false);
+        assert_same_on(base, python, flags, false);
     }
 }
 
@@ -443,18 +601,30 @@ fn debian_system_python() {
 /// Long env paths make pip's launchers use the /bin/sh trampoline; spaces too.
 #[test]
 fn launchers_for_long_and_spaced_paths() {
+    long_and_spaced_paths_on(&Base::Host, &cpython(12));
+}
+
+fn long_and_spaced_paths_on(base: &Base, python: &Path) {
     for name in ["a path with spaces", &"x".repeat(110)] {
-        let pair = Pair::new(&cpython(12));
+        let pair = Pair::on(base.clone(), python);
         for side in ["cpy", "our"] {
             std::fs::create_dir_all(pair.work(side).join(name)).unwrap();
         }
         let rel = format!("{name}/env");
-        let theirs = cpython_venv(&pair.python, &pair.work("cpy"), &[&rel]);
+        let theirs = base
+            .command(python, &pair.work("cpy"))
+            .args(["-m", "venv", &rel])
+            .output()
+            .unwrap();
         assert_ok(&theirs, "python -m venv");
-        let ours = pair.scratch.venv_in(
-            &pair.work("our"),
-            &["-p", pair.python.to_str().unwrap(), &rel],
-        );
+        let ours = base
+            .command(base.venv(), &pair.work("our"))
+            .env("VENV_CACHE_DIR", pair.scratch.cache())
+            .arg("-p")
+            .arg(python)
+            .arg(&rel)
+            .output()
+            .unwrap();
         assert_ok(&ours, "venv");
         let read = |side: &str| {
             pair.normalise(
@@ -463,7 +633,9 @@ fn launchers_for_long_and_spaced_paths() {
             )
         };
         assert_eq!(read("our"), read("cpy"), "bin/pip under {name:?}");
-        let out = std::process::Command::new(pair.work("our").join(&rel).join("bin/pip"))
+        let env = pair.work("our").join(&rel);
+        let out = base
+            .command(env.join("bin/pip"), &env)
             .arg("--version")
             .output()
             .unwrap();
@@ -477,7 +649,11 @@ fn clear_and_upgrade(minor: u32) {
 }
 
 fn clear_and_upgrade_for(python: &Path, minor: &str) {
-    let pair = Pair::new(python);
+    clear_and_upgrade_on(&Base::Host, python, minor);
+}
+
+fn clear_and_upgrade_on(base: &Base, python: &Path, minor: &str) {
+    let pair = Pair::on(base.clone(), python);
     pair.create(&["--without-pip"]);
     for side in ["cpy", "our"] {
         std::fs::write(pair.env(side).join("junk.txt"), "x").unwrap();

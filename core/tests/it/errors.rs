@@ -164,11 +164,39 @@ fn base_without_ensurepip_suggests_without_pip() {
     let python = copy_of_cpython(12, &s.path().join("py"));
     std::fs::remove_dir_all(s.path().join("py/lib/python3.12/ensurepip")).unwrap();
     let out = s.venv(&["-p", python.to_str().unwrap(), "env"]);
-    assert_one_line_error(&out, &["no ensurepip", "--without-pip"]);
+    // Debian's own venv names the version's package, not python3-venv.
+    assert_one_line_error(
+        &out,
+        &[
+            "no ensurepip",
+            "apt install python3.12-venv)",
+            "--without-pip",
+        ],
+    );
     assert!(!s.path().join("env").exists());
     // And the suggested fix works.
     let out = s.venv(&["--without-pip", "-p", python.to_str().unwrap(), "env"]);
     assert_ok(&out, "venv --without-pip with a base lacking ensurepip");
+}
+
+/// Cached facts follow what is installed: ensurepip removed after a
+/// creation (`apt remove python3.X-venv`) is seen at once, and so is its
+/// return, with the same cache throughout.
+#[test]
+fn cached_facts_follow_ensurepip_coming_and_going() {
+    let s = Scratch::new();
+    let python = copy_of_cpython(12, &s.path().join("py"));
+    let py = python.to_str().unwrap();
+    let ensurepip = s.path().join("py/lib/python3.12/ensurepip");
+    let aside = s.path().join("ensurepip-aside");
+    assert_ok(&s.venv(&["-p", py, "one"]), "venv with ensurepip");
+    std::fs::rename(&ensurepip, &aside).unwrap();
+    let out = s.venv(&["-p", py, "two"]);
+    assert_one_line_error(&out, &["no ensurepip", "python3.12-venv"]);
+    assert!(!s.path().join("two").exists());
+    std::fs::rename(&aside, &ensurepip).unwrap();
+    assert_ok(&s.venv(&["-p", py, "two"]), "venv once ensurepip is back");
+    assert!(s.path().join("two/bin/pip").is_file());
 }
 
 #[test]

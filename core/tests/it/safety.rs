@@ -244,7 +244,7 @@ fn concurrent_creators_share_the_cache() {
     );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(entries[0].path()).unwrap()).unwrap();
-    assert_eq!(json["version"][1], 12);
+    assert_eq!(json["info"]["version"][1], 12);
 }
 
 #[test]

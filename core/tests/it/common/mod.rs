@@ -1,11 +1,15 @@
-//! Shared helpers for the integration tests: the CPythons on this machine,
-//! running our binary and the real `-m venv`, the plugins built for the
-//! tests, environments' site-packages, and snapshots of env trees.
+//! Shared helpers for the integration tests: the CPythons on this machine
+//! and in the Debian chroots (`base`), running our binary and the real `-m
+//! venv`, the plugins built for the tests, environments' site-packages, and
+//! snapshots of env trees.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod base;
+pub use base::{Base, Chroot};
 
 /// Minor versions the project promises to match.
 pub const MINORS: &[u32] = &[8, 9, 10, 11, 12, 13];
