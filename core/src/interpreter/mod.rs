@@ -8,7 +8,6 @@ mod pyenv;
 mod stored;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
@@ -184,6 +183,9 @@ impl Interpreter {
     }
 }
 
+/// The longest answer line the query may give.
+const MAX_ANSWER: usize = 16 << 20;
+
 /// Runs the query script with `path` and checks the answer is a usable CPython.
 fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
     let not_python = |reason: String| VenvError::NotAPython {
@@ -194,28 +196,36 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
     // locale and PYTHONUTF8 decide the file system encoding, PYTHONPLATLIBDIR
     // the layout); -s leaves out the user's site-packages, as both Python 2
     // and 3 understand.
-    let output = Command::new(path)
+    // The answer is one line of JSON (long: it lists the files beside the
+    // executable); anything else the interpreter prints is kept for messages.
+    let mut answer = None;
+    let finished = crate::process::ChildCommand::new(path)
         .args(["-s", "-c", QUERY_SCRIPT])
         // A macOS framework Python takes its sys.executable from this
         // variable: one left by an activated environment must not leak in.
         .env_remove("__PYVENV_LAUNCHER__")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| not_python(format!("cannot run it: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no output");
+        .max_line(MAX_ANSWER)
+        .run(&mut |line| {
+            if answer.is_none() && line.starts_with('{') {
+                answer = Some(line.to_owned());
+            }
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(|e| match e {
+            crate::process::ProcessError::Interrupted { .. } => VenvError::Interrupted {
+                signal: crate::interrupt::requested().unwrap_or(2),
+            },
+            other => not_python(format!("cannot run it: {other}")),
+        })?;
+    if !finished.status.success() {
+        let last = finished.tail.last().map_or("no output", String::as_str);
         return Err(not_python(format!(
             "it exited with {}: {}",
-            output.status,
+            finished.status,
             last.trim()
         )));
     }
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = answer.unwrap_or_default();
     let header: Header = serde_json::from_str(&text)
         .map_err(|_| not_python("it did not answer the interpreter query".into()))?;
     let (major, minor, patch) = header.version;

@@ -5,7 +5,6 @@
 //! when our reading disagrees with what is installed.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// pyenv's root: `$PYENV_ROOT`, else `~/.pyenv`.
 pub fn root() -> Option<PathBuf> {
@@ -122,14 +121,17 @@ fn pyenv_which(command: &str) -> Option<PathBuf> {
     } else {
         PathBuf::from("pyenv")
     };
-    let out = Command::new(program)
+    // pyenv prints the path; whatever else it says (on stderr) is no path to a file.
+    let mut found = None;
+    let finished = crate::process::ChildCommand::new(program)
         .args(["which", command])
-        .stderr(std::process::Stdio::null())
-        .output()
+        .run(&mut |line| {
+            let path = PathBuf::from(line.trim());
+            if path.is_absolute() && path.is_file() {
+                found = Some(path);
+            }
+            std::ops::ControlFlow::Continue(())
+        })
         .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    path.is_file().then_some(path)
+    finished.status.success().then_some(found).flatten()
 }
