@@ -8,33 +8,51 @@
 //! [`report::Event`]s at the caller's [`report::Reporter`]: the library never
 //! writes to the terminal. See ARCHITECTURE.md for the modules and the layers.
 
-pub mod builder;
-pub mod cache;
-pub mod config;
-pub mod context;
-pub mod envfs;
+#![warn(missing_docs, unreachable_pub)]
+
+// The public surface: the root re-exports below, and these modules.
 pub mod envpython;
 pub mod error;
-pub mod interpreter;
 pub mod interrupt;
 pub mod plan;
 pub mod plugin;
-pub mod policy;
 pub mod relocate;
 pub mod report;
-pub mod steps;
 
-pub mod launcher;
+// Everything else is the library's own.
+pub(crate) mod builder;
+pub(crate) mod cache;
+pub(crate) mod config;
+pub(crate) mod context;
+pub(crate) mod envfs;
+pub(crate) mod interpreter;
+pub(crate) mod launcher;
 pub(crate) mod os;
 pub(crate) mod paths;
-pub mod process;
+pub(crate) mod process;
 pub(crate) mod pyrepr;
 pub(crate) mod record;
 pub(crate) mod scripts;
 pub(crate) mod seed;
 pub(crate) mod staging;
+pub(crate) mod steps;
 pub(crate) mod temp;
 pub(crate) mod tree;
+
+/// The organisation policy and user config, as the `venv` binary applies
+/// them (not a stable interface).
+#[doc(hidden)]
+pub mod policy;
+
+/// What the `venv` binary needs beyond the public API: `--inspect-plugin`,
+/// cache summaries, `--upgrade`'s base. Not a stable interface; library
+/// callers use the items at the crate root.
+#[doc(hidden)]
+pub mod cli_support {
+    pub use crate::cache::{Summary, Usage};
+    pub use crate::config::upgrade_base;
+    pub use crate::plugin::inspect;
+}
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -42,7 +60,8 @@ pub mod fuzzing;
 
 pub use builder::EnvBuilder;
 pub use cache::Cache;
-pub use context::{Context, LinkMode, Options, Prompt, Seeder};
+pub use context::{Context, Layout, LinkMode, Options, Prompt, Seeder};
+pub use envfs::{EntryKind, EnvDir};
 pub use error::VenvError;
 pub use interpreter::{find_interpreter, Interpreter, InterpreterInfo, PythonRequest};
 pub use steps::{DefaultSteps, Steps};
