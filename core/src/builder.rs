@@ -21,8 +21,13 @@ use crate::report::{self, Event, SharedReporter, Step};
 use crate::staging::{OnExisting, Staging};
 use crate::steps::{DefaultSteps, Steps};
 
+/// CPython's `venv.EnvBuilder`: creates environments with the [`Steps`] given
+/// (CPython's own by default), staged and published atomically. See the crate
+/// docs for an example.
 pub struct EnvBuilder {
+    /// The constructor's arguments (CPython's) and ours.
     pub options: Options,
+    /// The base interpreter.
     pub interpreter: Interpreter,
     /// Interpreter facts, unpacked wheels and compiled plugins between creations.
     pub cache: Cache,
@@ -31,6 +36,7 @@ pub struct EnvBuilder {
 }
 
 impl EnvBuilder {
+    /// A builder with the default cache and no reporter.
     pub fn new(options: Options, interpreter: Interpreter) -> EnvBuilder {
         EnvBuilder {
             options,

@@ -47,11 +47,13 @@ impl Kind {
 
 /// What an entry is expected to be on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryType {
+pub(crate) enum EntryType {
     File,
     Dir,
 }
 
+/// The cache, or none (`--no-cache`): cheap to clone, shared by every
+/// step of a creation.
 #[derive(Clone)]
 pub struct Cache {
     /// `None` when caching is off (`--no-cache`).
@@ -80,18 +82,23 @@ const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 /// What one kind of entry occupies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// Files.
     pub files: u64,
+    /// Bytes.
     pub bytes: u64,
 }
 
 /// Where the cache is and what it holds, per kind.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    /// The cache's root.
     pub root: PathBuf,
+    /// Per kind of entry.
     pub kinds: Vec<(Kind, Usage)>,
     /// Temporary entries left by runs that were killed (not counted in
     /// `kinds`); the next creation removes them.
     pub stale: Vec<PathBuf>,
+    /// What the temporary entries of runs that are gone occupy.
     pub stale_usage: Usage,
 }
 
@@ -119,6 +126,7 @@ const TMP: &str = ".tmp-";
 const REMOVING: &str = ".removing-";
 
 impl Summary {
+    /// Every kind together (stale entries not counted).
     pub fn total(&self) -> Usage {
         self.kinds
             .iter()
@@ -131,7 +139,7 @@ impl Summary {
     }
 }
 
-pub const KINDS: [Kind; 3] = [Kind::Interpreters, Kind::Seed, Kind::Plugins];
+pub(crate) const KINDS: [Kind; 3] = [Kind::Interpreters, Kind::Seed, Kind::Plugins];
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -164,6 +172,7 @@ impl Cache {
         self
     }
 
+    /// The root, unless caching is off.
     pub fn root(&self) -> Option<&Path> {
         self.root.as_deref()
     }
@@ -442,7 +451,7 @@ fn is_private(meta: &std::fs::Metadata) -> bool {
 /// True when `rel` (inside `kind_dir`, itself already checked) and every
 /// directory between them are ours alone, and `rel` is of type `expect`
 /// (never a symbolic link).
-pub fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
+pub(crate) fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
     let mut path = kind_dir.to_path_buf();
     let parts: Vec<_> = rel.components().collect();
     for (i, part) in parts.iter().enumerate() {
@@ -465,7 +474,7 @@ pub fn is_trusted(kind_dir: &Path, rel: &Path, expect: EntryType) -> bool {
 
 /// Writes `bytes` to `file` through a private temporary file in the same
 /// directory and a rename, creating the directory (mode 0700) if needed.
-pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = file.parent().expect("cache entries live in a directory");
     create_private_dir(dir)?;
     // Named and locked as crate::temp says, so that a killed writer's file is reclaimed.
@@ -479,19 +488,14 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// `mkdir -p` with mode 0700 for the directories it creates: the cache is per user.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     crate::os::create_private_dir(dir, true)
-}
-
-/// Makes an existing directory private (0700), for entries renamed into place.
-pub fn make_private(dir: &Path) -> io::Result<()> {
-    crate::os::set_path_mode(dir, 0o700)
 }
 
 /// The numbers that change when a file is replaced or modified: device,
 /// inode, size and modification time. Cache keys mix these in so that an
 /// upgraded interpreter or wheel misses.
-pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
+pub(crate) fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
     crate::os::file_identity(meta)
 }
 

@@ -187,7 +187,7 @@ impl PyvenvCfg {
 }
 
 /// CPython's `create_configuration` step.
-pub fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow::Result<()> {
+pub(crate) fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow::Result<()> {
     let text = PyvenvCfg::for_env(ctx, system_site_packages).render();
     ctx.fs.write_file(&ctx.layout.cfg, text.as_bytes(), None)
 }
@@ -195,7 +195,7 @@ pub fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow
 /// Whether `c` ends a line for one of pyvenv.cfg's readers: Python's text
 /// files (`\n`, `\r`) or `str.splitlines` (which also splits at
 /// `\x0b`, `\x0c`, `\x1c`-`\x1e`, U+0085, U+2028 and U+2029).
-pub fn is_line_break(c: char) -> bool {
+pub(crate) fn is_line_break(c: char) -> bool {
     matches!(
         c,
         '\n' | '\r'

@@ -22,12 +22,19 @@ use crate::staging::Staging;
 /// [`Options::cli_defaults`] matches `python -m venv`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// `--system-site-packages`: the base's site-packages are on `sys.path` too.
     pub system_site_packages: bool,
+    /// `--clear`: the directory's contents are replaced.
     pub clear: bool,
+    /// Link the interpreter rather than copy it (`--symlinks`; the POSIX default).
     pub symlinks: bool,
+    /// `--upgrade`: re-point an existing environment at the base.
     pub upgrade: bool,
+    /// Install pip (`--without-pip` turns it off).
     pub with_pip: bool,
+    /// `--prompt`.
     pub prompt: Prompt,
+    /// `--upgrade-deps`: pip (and setuptools before 3.12) from the index.
     pub upgrade_deps: bool,
     /// `None`: the base interpreter's default (`git` from 3.13 on, none before).
     pub scm_ignore_files: Option<Vec<String>>,
@@ -55,6 +62,7 @@ impl Options {
         }
     }
 
+    /// What `python -m venv` does by default (links on POSIX, pip).
     pub fn cli_defaults() -> Options {
         Options {
             symlinks: !cfg!(windows),
@@ -72,6 +80,7 @@ pub enum Prompt {
     EnvName,
     /// `--prompt .`: the current directory's name (Python 3.9+; a literal `.` before).
     CurrentDir,
+    /// `--prompt TEXT`.
     Text(String),
 }
 
@@ -116,9 +125,13 @@ pub enum LinkMode {
     /// Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems.
     #[default]
     Auto,
+    /// Hard links to the cache's files.
     Hardlink,
+    /// Plain copies.
     Copy,
+    /// Copy-on-write clones (reflinks) only.
     Clone,
+    /// Symbolic links into the cache (the env then needs the cache).
     Symlink,
 }
 
@@ -128,12 +141,14 @@ pub enum Seeder {
     /// Native when the base bundles wheels, else ensurepip.
     #[default]
     Auto,
+    /// The base's bundled wheels, placed natively.
     Native,
+    /// `python -m ensurepip`, as CPython does.
     Ensurepip,
 }
 
 /// The SCM ignore files CPython writes by default for this interpreter.
-pub fn default_scm_ignore_files(info: &InterpreterInfo) -> Vec<String> {
+pub(crate) fn default_scm_ignore_files(info: &InterpreterInfo) -> Vec<String> {
     if info.at_least(13) {
         vec!["git".to_owned()]
     } else {
@@ -142,7 +157,7 @@ pub fn default_scm_ignore_files(info: &InterpreterInfo) -> Vec<String> {
 }
 
 /// The SCMs `options` ask ignore files for, with `info`'s default.
-pub fn scm_ignore_files(options: &Options, info: &InterpreterInfo) -> Vec<String> {
+pub(crate) fn scm_ignore_files(options: &Options, info: &InterpreterInfo) -> Vec<String> {
     match &options.scm_ignore_files {
         Some(list) => list.iter().map(|s| s.to_lowercase()).collect(),
         None => default_scm_ignore_files(info),
@@ -153,10 +168,15 @@ pub fn scm_ignore_files(options: &Options, info: &InterpreterInfo) -> Vec<String
 /// [`EnvDir`] takes. (The absolute ones are the CPython fields of [`Context`].)
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// `bin` (`Scripts` on Windows).
     pub bin: PathBuf,
+    /// The include directory.
     pub include: PathBuf,
+    /// The purelib site-packages.
     pub site_packages: PathBuf,
+    /// `pyvenv.cfg`.
     pub cfg: PathBuf,
+    /// The environment's interpreter, in `bin`.
     pub env_exe: PathBuf,
 }
 
@@ -164,6 +184,7 @@ pub struct Layout {
 pub struct Context {
     /// Absolute path of the environment (its final location, even while staged).
     pub env_dir: PathBuf,
+    /// The environment directory's name.
     pub env_name: String,
     /// Prompt text used by the activation scripts: `--prompt` or the env's name.
     pub prompt: String,
@@ -171,23 +192,37 @@ pub struct Context {
     pub cfg_prompt: Option<String>,
     /// `sys._base_executable` of the base interpreter.
     pub executable: PathBuf,
+    /// The directory of the base's executable (`home` in pyvenv.cfg).
     pub python_dir: PathBuf,
+    /// The interpreter's file name in the environment.
     pub python_exe: String,
+    /// The include directory (absolute).
     pub inc_path: PathBuf,
+    /// The purelib site-packages (absolute).
     pub lib_path: PathBuf,
+    /// `bin` (absolute).
     pub bin_path: PathBuf,
+    /// `bin`'s name (`bin` or `Scripts`).
     pub bin_name: String,
+    /// The environment's interpreter (absolute).
     pub env_exe: PathBuf,
+    /// The interpreter to run for the environment (CPython's `env_exec_cmd`).
     pub env_exec_cmd: PathBuf,
+    /// pyvenv.cfg (absolute).
     pub cfg_path: PathBuf,
+    /// The SCMs to write ignore files for (lower case).
     pub scm_ignore_files: Vec<String>,
     /// The same places, relative to the environment directory.
     pub layout: Layout,
     /// The tree the base's own venv would make (see [`crate::plan`]).
     pub plan: Plan,
+    /// The builder's options.
     pub options: Options,
+    /// The base interpreter and what it reported.
     pub interpreter: Interpreter,
+    /// The cache in use.
     pub cache: Cache,
+    /// Where the steps' events go.
     pub reporter: SharedReporter,
     /// The environment directory; every write goes through it.
     pub fs: EnvDir,
@@ -251,6 +286,7 @@ impl Context {
         }
     }
 
+    /// Sends `event` to the reporter.
     pub fn report(&self, event: Event) {
         self.reporter.report(event);
     }
@@ -275,6 +311,7 @@ impl Context {
             .map_or_else(|| self.env_dir.clone(), Staging::current_path)
     }
 
+    /// Whether the environment is at its final path already.
     pub fn is_published(&self) -> bool {
         self.staging
             .borrow()

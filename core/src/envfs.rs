@@ -12,6 +12,7 @@ use cap_std::fs::Dir;
 
 use crate::error::VenvError;
 
+/// The environment directory, as every write into it goes (see the module docs).
 pub struct EnvDir {
     dir: Dir,
     /// True for a directory we just created (staged, private to this run)
@@ -25,13 +26,19 @@ pub struct EnvDir {
 /// What an entry in the env is, without following a symlink.
 #[derive(Debug, PartialEq, Eq)]
 pub enum EntryKind {
+    /// Nothing there.
     Missing,
+    /// A directory.
     Dir,
+    /// Anything else that is not a link (a regular file, a FIFO, a device).
     File,
+    /// A symbolic link (never followed).
     Symlink,
 }
 
 impl EnvDir {
+    /// `dir` opened on the env; `display_root` names it in messages; `fresh` when
+    /// this run just made it (nothing can have been planted in it).
     pub fn new(dir: Dir, display_root: &Path, fresh: bool) -> EnvDir {
         EnvDir {
             dir,
@@ -40,6 +47,7 @@ impl EnvDir {
         }
     }
 
+    /// The underlying directory handle.
     pub fn cap_dir(&self) -> &Dir {
         &self.dir
     }
@@ -50,6 +58,7 @@ impl EnvDir {
         self.fresh.set(false);
     }
 
+    /// What is at `rel`, without following a link.
     pub fn entry(&self, rel: &Path) -> io::Result<EntryKind> {
         match self.dir.symlink_metadata(rel) {
             Ok(m) if m.file_type().is_symlink() => Ok(EntryKind::Symlink),
@@ -192,6 +201,7 @@ impl EnvDir {
         Ok(())
     }
 
+    /// The target of the link at `rel`.
     pub fn read_link(&self, rel: &Path) -> io::Result<std::path::PathBuf> {
         self.dir.read_link_contents(rel)
     }

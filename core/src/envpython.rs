@@ -44,7 +44,7 @@ fn env_path(bin: &Path, pass: &PassEnv) -> OsString {
 
 /// The program `argv0` names, as a shell would find it with the
 /// environment activated: a path (with a `/`, relative to the env dir) as
-/// it is; a bare name in `bin`, then in the PATH [`env_path`] gives.
+/// it is; a bare name in `bin`, then in the PATH `env_path` gives.
 pub fn find_program(argv0: &str, env_dir: &Path, bin: &Path, pass: &PassEnv) -> Option<PathBuf> {
     if argv0.is_empty() {
         return None;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// The interpreter a launcher runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interp<'a> {
+pub(crate) enum Interp<'a> {
     /// An absolute path, as pip writes it.
     Fixed(&'a Path),
     /// The file of this name in the launcher's own directory (links to the
@@ -27,7 +27,7 @@ const BESIDE_START: &str = "'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")/"
 const BESIDE_END: &str = "\" \"$0\" \"$@\"";
 
 /// The launcher's header lines (ending in a newline) for `interp`.
-pub fn header(interp: Interp<'_>) -> String {
+pub(crate) fn header(interp: Interp<'_>) -> String {
     match interp {
         Interp::Fixed(python) => {
             let exe = python.to_string_lossy();
@@ -50,7 +50,7 @@ pub fn header(interp: Interp<'_>) -> String {
 /// enough), or inside the trampoline's "..." (which sh expands, and which
 /// is also a Python string, where a backslash starts an escape and three
 /// single quotes would end it).
-pub fn fixed_ok(python: &Path) -> bool {
+pub(crate) fn fixed_ok(python: &Path) -> bool {
     let exe = python.to_string_lossy();
     if exe.contains('\n') {
         return false;
@@ -63,7 +63,7 @@ pub fn fixed_ok(python: &Path) -> bool {
 /// by path as pip writes it, or the one beside the launcher when the
 /// environment is relocatable or its path is one pip's forms cannot hold
 /// (`$`, quotes or a backslash with a space, say).
-pub fn interp_for(python: &Path, relocatable: bool) -> Interp<'_> {
+pub(crate) fn interp_for(python: &Path, relocatable: bool) -> Interp<'_> {
     let name = python
         .file_name()
         .and_then(|n| n.to_str())
@@ -75,13 +75,13 @@ pub fn interp_for(python: &Path, relocatable: bool) -> Interp<'_> {
 }
 
 /// Whether `name` can be named in the relocatable form (inside "...").
-pub fn beside_name_ok(name: &str) -> bool {
+pub(crate) fn beside_name_ok(name: &str) -> bool {
     !name.is_empty() && !name.contains(['"', '$', '`', '\\', '\n', '/'])
 }
 
 /// A launcher's header, read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// The interpreter's path as written, or its name for the relocatable form.
     pub interpreter: String,
     /// What follows the interpreter on a plain `#!` line (options), verbatim.
@@ -95,7 +95,7 @@ pub struct Parsed {
 /// `#!/abs/python [args]`, or `#!/bin/sh` followed by `'''exec' PYTHON "$0"
 /// "$@"` and `' '''`, PYTHON being quoted with `"` or `'`, or bare, or our
 /// relocatable form. `None` for anything else (a binary, a shell script).
-pub fn parse(text: &[u8]) -> Option<Parsed> {
+pub(crate) fn parse(text: &[u8]) -> Option<Parsed> {
     let line_end = |from: usize| {
         text[from..]
             .iter()
@@ -161,7 +161,7 @@ pub fn parse(text: &[u8]) -> Option<Parsed> {
 
 /// distlib's launcher template (`ScriptMaker.script_template`), which pips
 /// before 26 write; pip 26 has its own. Used only where no pip says which.
-pub const DISTLIB_TEMPLATE: &str = "# -*- coding: utf-8 -*-\nimport re\nimport sys\n\
+pub(crate) const DISTLIB_TEMPLATE: &str = "# -*- coding: utf-8 -*-\nimport re\nimport sys\n\
      from %(module)s import %(import_name)s\nif __name__ == '__main__':\n    \
      sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    \
      sys.exit(%(func)s())\n";
@@ -169,7 +169,7 @@ pub const DISTLIB_TEMPLATE: &str = "# -*- coding: utf-8 -*-\nimport re\nimport s
 /// The launcher text pip writes for console script `spec`
 /// (`module:function`): the header, then pip's `template` with `module`,
 /// `import_name` and `func` filled in as distlib's `%` formatting does.
-pub fn script_text(interp: Interp<'_>, template: &str, spec: &str) -> String {
+pub(crate) fn script_text(interp: Interp<'_>, template: &str, spec: &str) -> String {
     let (module, func) = spec
         .split_once(':')
         .map(|(m, f)| (m.trim(), f.trim()))
@@ -202,10 +202,10 @@ pub fn script_text(interp: Interp<'_>, template: &str, spec: &str) -> String {
 
 /// The module a relocatable environment imports at start-up (through
 /// [`PIP_HOOK_PTH`]) so that pip writes relocatable launchers.
-pub const PIP_HOOK_MODULE: &str = "_venv_relocatable.py";
-pub const PIP_HOOK_PTH: &str = "_venv_relocatable.pth";
-pub const PIP_HOOK_TEXT: &str = include_str!("launcher/pip_hook.py");
-pub const PIP_HOOK_PTH_TEXT: &str = "import _venv_relocatable\n";
+pub(crate) const PIP_HOOK_MODULE: &str = "_venv_relocatable.py";
+pub(crate) const PIP_HOOK_PTH: &str = "_venv_relocatable.pth";
+pub(crate) const PIP_HOOK_TEXT: &str = include_str!("launcher/pip_hook.py");
+pub(crate) const PIP_HOOK_PTH_TEXT: &str = "import _venv_relocatable\n";
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,37 @@
 //! the way a Python subclass would. Progress and messages arrive as
 //! [`report::Event`]s at the caller's [`report::Reporter`]: the library never
 //! writes to the terminal. See ARCHITECTURE.md for the modules and the layers.
+//!
+//! (`examples/extended_builder.rs` is this, built with every test run;
+//! rustdoc cannot compile the crate's own doctests, the WIT bindings'
+//! `venv` module shadowing the crate's name.)
+//!
+//! ```ignore
+//! use venv::{find_interpreter, Cache, Context, EnvBuilder, Options, PythonRequest, Steps};
+//!
+//! // CPython's `ExtendedEnvBuilder`: the standard steps, then one of our own.
+//! struct WithRequirements;
+//!
+//! impl Steps for WithRequirements {
+//!     fn post_setup(&mut self, ctx: &Context) -> anyhow::Result<()> {
+//!         // pip writes the final path into what it installs: publish first.
+//!         ctx.ensure_published()?;
+//!         let args = ["-m", "pip", "install", "-r", "requirements.txt"];
+//!         venv::envpython::run_checked(ctx, &args, &mut |line| println!("pip: {line}"))
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), venv::VenvError> {
+//! let cache = Cache::new(None);
+//! let python = find_interpreter(&PythonRequest::parse(Some("3.12")), &cache)?;
+//! let builder = EnvBuilder::new(Options::cli_defaults(), python).with_cache(cache);
+//! builder.create_with(std::path::Path::new(".venv"), &mut WithRequirements)?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Plugins are added the same way: [`plugin::PluginHost::load`] the
+//! components, then build with [`plugin::PluginSteps`] around any steps.
 
 #![warn(missing_docs, unreachable_pub)]
 

@@ -85,11 +85,11 @@ fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
 }
 
 /// `--cache-info` and `--cache-clean` output.
-fn describe_cache(summary: Option<venv::cache::Summary>, cleaned: bool) -> String {
+fn describe_cache(summary: Option<venv::cli_support::Summary>, cleaned: bool) -> String {
     let Some(summary) = summary else {
         return "cache: disabled (--no-cache)\n".to_owned();
     };
-    let size = |u: venv::cache::Usage| {
+    let size = |u: venv::cli_support::Usage| {
         format!(
             "{} files, {:.1} MiB",
             u.files,
@@ -276,7 +276,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         let mut steps = steps_for(&resolved, &cache, &reporter)?;
         for dir in &cli.dirs {
             let env_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
-            let interpreter = match venv::config::upgrade_base(&env_dir, &cache)? {
+            let interpreter = match venv::cli_support::upgrade_base(&env_dir, &cache)? {
                 Some(base) => {
                     reporter.report(Event::UpgradeBase {
                         env: env_dir.clone(),
@@ -353,7 +353,7 @@ fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Resu
             reason: e.to_string(),
         })
     })?;
-    let found = venv::plugin::inspect::inspect(&spec, &cli.cache(), reporter)?;
+    let found = venv::cli_support::inspect::inspect(&spec, &cli.cache(), reporter)?;
     print!("{}", found.render());
     match found.contract {
         Ok(_) => Ok(()),

@@ -10,7 +10,7 @@ use cap_std::fs::Dir;
 
 /// The process umask, read without changing it (Linux reports it in /proc;
 /// elsewhere the usual 022 is assumed).
-pub fn umask() -> u32 {
+pub(crate) fn umask() -> u32 {
     static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *UMASK.get_or_init(|| {
         std::fs::read_to_string("/proc/self/status")
@@ -25,7 +25,7 @@ pub fn umask() -> u32 {
 }
 
 /// Sets exact permission bits (Windows has none to set).
-pub fn set_mode(file: &std::fs::File, mode: u32) -> io::Result<()> {
+pub(crate) fn set_mode(file: &std::fs::File, mode: u32) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -39,7 +39,7 @@ pub fn set_mode(file: &std::fs::File, mode: u32) -> io::Result<()> {
 }
 
 /// [`set_mode`] by path.
-pub fn set_path_mode(path: &Path, mode: u32) -> io::Result<()> {
+pub(crate) fn set_path_mode(path: &Path, mode: u32) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -53,7 +53,7 @@ pub fn set_path_mode(path: &Path, mode: u32) -> io::Result<()> {
 }
 
 /// The permission bits (Windows: 0o755 for anything, as Python reports).
-pub fn mode(meta: &std::fs::Metadata) -> u32 {
+pub(crate) fn mode(meta: &std::fs::Metadata) -> u32 {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -67,7 +67,7 @@ pub fn mode(meta: &std::fs::Metadata) -> u32 {
 }
 
 /// Whether a file found on PATH can be run.
-pub fn is_executable(meta: &std::fs::Metadata) -> bool {
+pub(crate) fn is_executable(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         meta.is_file() && mode(meta) & 0o111 != 0
@@ -80,7 +80,7 @@ pub fn is_executable(meta: &std::fs::Metadata) -> bool {
 
 /// Owned by this user and writable by no one else (Windows: the file
 /// system's ACLs decide; a per-user profile directory is assumed private).
-pub fn is_private(meta: &std::fs::Metadata) -> bool {
+pub(crate) fn is_private(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -94,7 +94,7 @@ pub fn is_private(meta: &std::fs::Metadata) -> bool {
 }
 
 /// How many hard links a file has (1 where the platform cannot tell).
-pub fn link_count(meta: &std::fs::Metadata) -> u64 {
+pub(crate) fn link_count(meta: &std::fs::Metadata) -> u64 {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -108,7 +108,7 @@ pub fn link_count(meta: &std::fs::Metadata) -> u64 {
 }
 
 /// Why [`is_private`] said no.
-pub fn not_private_reason(path: &Path, meta: &std::fs::Metadata) -> String {
+pub(crate) fn not_private_reason(path: &Path, meta: &std::fs::Metadata) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -124,7 +124,7 @@ pub fn not_private_reason(path: &Path, meta: &std::fs::Metadata) -> String {
 }
 
 /// Sticky (mode 1777 style shared directories).
-pub fn is_sticky(meta: &std::fs::Metadata) -> bool {
+pub(crate) fn is_sticky(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -138,7 +138,7 @@ pub fn is_sticky(meta: &std::fs::Metadata) -> bool {
 }
 
 /// `mkdir` with mode 0700 (`recursive` for `-p`).
-pub fn create_private_dir(dir: &Path, recursive: bool) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path, recursive: bool) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(recursive);
     #[cfg(unix)]
@@ -151,7 +151,7 @@ pub fn create_private_dir(dir: &Path, recursive: bool) -> io::Result<()> {
 
 /// The numbers that change when a file is replaced or modified: device,
 /// inode, size and modification time (Windows: size and times only).
-pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
+pub(crate) fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -182,7 +182,7 @@ pub fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
 
 /// A lock held while it lives.
 #[cfg(unix)]
-pub type Lock = std::os::fd::OwnedFd;
+pub(crate) type Lock = std::os::fd::OwnedFd;
 #[cfg(not(unix))]
 pub type Lock = ();
 
@@ -190,7 +190,7 @@ pub type Lock = ();
 /// holds the lock until dropped), or `None` if another process holds it.
 /// (cap-std's handles are `O_PATH`, which `flock` refuses.) Windows: no
 /// lock; a directory in use cannot be removed there anyway.
-pub fn lock_dir(dir: &Dir) -> Option<Lock> {
+pub(crate) fn lock_dir(dir: &Dir) -> Option<Lock> {
     #[cfg(unix)]
     {
         use rustix::fs::{FlockOperation, Mode, OFlags};
@@ -214,7 +214,7 @@ pub fn lock_dir(dir: &Dir) -> Option<Lock> {
 /// A lock on the file at `path` (created 0600 if missing), shared or
 /// exclusive, waiting for it; held until dropped. `None` when the file
 /// cannot be opened or locked. Windows: no lock (as [`lock_dir`]).
-pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
+pub(crate) fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
     #[cfg(unix)]
     {
         use rustix::fs::{FlockOperation, Mode, OFlags};
@@ -241,7 +241,7 @@ pub fn lock_file(path: &Path, exclusive: bool) -> Option<Lock> {
 
 /// An exclusive, non-blocking lock on an open file (its own descriptor,
 /// held until dropped), or `None` if another process holds it.
-pub fn lock_open_file(file: &std::fs::File) -> Option<Lock> {
+pub(crate) fn lock_open_file(file: &std::fs::File) -> Option<Lock> {
     #[cfg(unix)]
     {
         use rustix::fs::FlockOperation;
@@ -257,7 +257,7 @@ pub fn lock_open_file(file: &std::fs::File) -> Option<Lock> {
 }
 
 /// Owned by this user (Windows: assumed).
-pub fn is_owned(meta: &std::fs::Metadata) -> bool {
+pub(crate) fn is_owned(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -273,7 +273,7 @@ pub fn is_owned(meta: &std::fs::Metadata) -> bool {
 /// Where the data of a file with holes is: `Ok(None)` when it has none
 /// (every byte allocated), else its data regions as (offset, length), in
 /// order; `Err(why)` when it has holes that cannot be mapped here.
-pub fn data_regions(file: &std::fs::File, size: u64) -> Result<Option<Vec<(u64, u64)>>, String> {
+pub(crate) fn data_regions(file: &std::fs::File, size: u64) -> Result<Option<Vec<(u64, u64)>>, String> {
     #[cfg(not(unix))]
     {
         // No allocation count to tell a file with holes.
@@ -321,7 +321,7 @@ pub fn data_regions(file: &std::fs::File, size: u64) -> Result<Option<Vec<(u64, 
 /// (device, inode): the same pair for every hard link of a file. `None`
 /// where the platform does not say (Windows), so no two files are known
 /// to be one.
-pub fn inode(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(crate) fn inode(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -336,7 +336,7 @@ pub fn inode(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 
 /// Whether a process with this id exists (anyone's). Windows: assumed
 /// alive, so another creator's staging directory is never reclaimed there.
-pub fn process_exists(pid: u32) -> bool {
+pub(crate) fn process_exists(pid: u32) -> bool {
     #[cfg(unix)]
     {
         let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
@@ -357,7 +357,7 @@ pub fn process_exists(pid: u32) -> bool {
 
 /// How [`rename_at`] treats the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rename {
+pub(crate) enum Rename {
     /// Fail if it exists.
     NoReplace,
     /// Swap the two atomically; `Unsupported` where the system cannot.
@@ -365,7 +365,7 @@ pub enum Rename {
 }
 
 /// Renames `from` to `to` inside `parent`.
-pub fn rename_at(parent: &Dir, from: &Path, to: &Path, how: Rename) -> io::Result<()> {
+pub(crate) fn rename_at(parent: &Dir, from: &Path, to: &Path, how: Rename) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{renameat_with, RenameFlags};
@@ -403,7 +403,7 @@ pub fn rename_at(parent: &Dir, from: &Path, to: &Path, how: Rename) -> io::Resul
 
 /// True for "it exists" (or "it is not empty", which a rename over a
 /// directory reports).
-pub fn is_already_exists(e: &io::Error) -> bool {
+pub(crate) fn is_already_exists(e: &io::Error) -> bool {
     if e.kind() == io::ErrorKind::AlreadyExists {
         return true;
     }
@@ -421,7 +421,7 @@ pub fn is_already_exists(e: &io::Error) -> bool {
 
 /// True when a link or rename failed because the two paths are on
 /// different file systems.
-pub fn is_cross_device(e: &io::Error) -> bool {
+pub(crate) fn is_cross_device(e: &io::Error) -> bool {
     #[cfg(unix)]
     {
         e.raw_os_error() == Some(rustix::io::Errno::XDEV.raw_os_error())
@@ -440,7 +440,7 @@ pub fn is_cross_device(e: &io::Error) -> bool {
 
 /// Makes `to` a copy-on-write clone of `from` (Linux `FICLONE`); elsewhere
 /// `Unsupported`, and the caller hard-links or copies instead.
-pub fn clone_file(to: &std::fs::File, from: &std::fs::File) -> io::Result<()> {
+pub(crate) fn clone_file(to: &std::fs::File, from: &std::fs::File) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         rustix::fs::ioctl_ficlone(to, from).map_err(io::Error::from)
@@ -459,7 +459,7 @@ pub fn clone_file(to: &std::fs::File, from: &std::fs::File) -> io::Result<()> {
 /// as given and never followed. Windows needs the right to create links
 /// (developer mode or elevation); without it this fails and the caller
 /// copies instead, as CPython does.
-pub fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
+pub(crate) fn symlink_in(dir: &Dir, target: &Path, rel: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         dir.symlink_contents(target, rel)
@@ -485,14 +485,14 @@ fn is_dev_null(fd: &impl std::os::fd::AsFd) -> bool {
 }
 
 /// How long [`read_bounded`] waits for a pipe to deliver more.
-pub const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Reads at most `max` bytes from `path` without ever blocking for good:
 /// a regular file is read; a pipe (FIFO) is read until its writer closes
 /// it, each wait for data bounded by [`PIPE_WAIT`] (opening one with no
 /// writer does not wait); anything else (a device, a socket, a directory)
 /// is refused. More than `max` bytes is an error.
-pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let too_big = || io::Error::other(format!("it is larger than {} KiB", max >> 10));
     #[cfg(unix)]

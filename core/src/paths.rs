@@ -4,7 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// `os.path.abspath`: joins with the current directory and removes `.` and
 /// `..` lexically, without resolving symbolic links.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -30,7 +30,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// `os.path.relpath(to, from)` for two paths in the same frame (both
 /// absolute and normalised, or both relative to one directory), lexically.
 /// The same path gives an empty path.
-pub fn relative(from: &Path, to: &Path) -> PathBuf {
+pub(crate) fn relative(from: &Path, to: &Path) -> PathBuf {
     let f: Vec<Component> = from.components().collect();
     let t: Vec<Component> = to.components().collect();
     let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();

@@ -41,6 +41,7 @@ pub enum Source {
 pub struct Entry {
     /// Relative to the environment directory, `/`-separated.
     pub path: String,
+    /// Where it comes from.
     pub source: Source,
     /// Another name for the interpreter: CPython leaves one that exists alone.
     pub alias: bool,
@@ -51,8 +52,11 @@ pub struct Entry {
 pub struct Plan {
     /// The scripts directory (`bin`, `Scripts`), relative.
     pub bin: String,
+    /// The include directory, relative.
     pub include: String,
+    /// The purelib site-packages, relative.
     pub purelib: String,
+    /// The platlib site-packages, relative (the same as purelib but where `platlibdir` differs).
     pub platlib: String,
     /// Directories to create, in CPython's order.
     pub dirs: Vec<String>,
@@ -60,6 +64,7 @@ pub struct Plan {
     pub lib64_link: bool,
     /// The base's directory (`home =`) and executable (`context.executable`).
     pub python_dir: PathBuf,
+    /// The base's executable (`context.executable`).
     pub executable: PathBuf,
     /// `context.python_exe`: the interpreter's name in the scripts directory.
     pub python_exe: String,

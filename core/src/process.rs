@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(20);
 
 /// The longest line passed on by default (a byte-compile path, a pip line).
-pub const DEFAULT_MAX_LINE: usize = 64 << 10;
+pub(crate) const DEFAULT_MAX_LINE: usize = 64 << 10;
 
 /// The last non-empty lines kept for messages.
 const TAIL_LINES: usize = 3;
@@ -86,6 +86,7 @@ pub struct ChildCommand {
 /// How a run ended (the child exited by itself, whatever its status).
 #[derive(Debug)]
 pub struct Finished {
+    /// How it exited.
     pub status: ExitStatus,
     /// The last few non-empty output lines (stdout and stderr), for messages.
     pub tail: Vec<String>,
@@ -93,18 +94,26 @@ pub struct Finished {
 
 /// Why a run did not end by itself.
 #[derive(Debug, thiserror::Error)]
+// Each variant is documented by its message (its `Display`), which
+// names every field it holds; the fields need no docs of their own.
+#[allow(missing_docs)]
 pub enum ProcessError {
+    /// Cannot run …: `source`.
     #[error("cannot run {}: {source}", program.display())]
     Spawn {
         program: PathBuf,
         source: std::io::Error,
     },
+    /// … exceeded the time limit of `seconds` s and was killed.
     #[error("{} exceeded the time limit of {seconds:.1} s and was killed", program.display())]
     TimedOut { program: PathBuf, seconds: f64 },
+    /// … was stopped by a signal.
     #[error("{} was stopped by a signal", program.display())]
     Interrupted { program: PathBuf },
+    /// … was stopped: `reason`.
     #[error("{} was stopped: {reason}", program.display())]
     Stopped { program: PathBuf, reason: String },
+    /// Waiting for …: `source`.
     #[error("waiting for {}: {source}", program.display())]
     Wait {
         program: PathBuf,
@@ -113,6 +122,7 @@ pub enum ProcessError {
 }
 
 impl ChildCommand {
+    /// `program`, with no arguments, in the caller's environment and directory.
     pub fn new(program: impl AsRef<Path>) -> ChildCommand {
         ChildCommand {
             program: program.as_ref().to_path_buf(),
@@ -127,21 +137,25 @@ impl ChildCommand {
         }
     }
 
+    /// The program run.
     pub fn program(&self) -> &Path {
         &self.program
     }
 
+    /// One more argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> ChildCommand {
         self.args.push(arg.as_ref().to_owned());
         self
     }
 
+    /// More arguments.
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> ChildCommand {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
+    /// The working directory.
     pub fn cwd(mut self, dir: impl AsRef<Path>) -> ChildCommand {
         self.cwd = Some(dir.as_ref().to_path_buf());
         self
@@ -168,12 +182,14 @@ impl ChildCommand {
         cmd
     }
 
+    /// Sets a variable.
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> ChildCommand {
         self.env
             .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
         self
     }
 
+    /// Removes a variable.
     pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> ChildCommand {
         self.env.push((key.as_ref().to_owned(), None));
         self
@@ -446,13 +462,13 @@ mod reaper {
     /// How long [`Reaper::finish`] keeps killing what appears.
     const SETTLE: Duration = Duration::from_secs(2);
 
-    pub struct Reaper {
+    pub(super) struct Reaper {
         #[cfg(target_os = "linux")]
         was_subreaper: bool,
     }
 
     impl Reaper {
-        pub fn start() -> Reaper {
+        pub(super) fn start() -> Reaper {
             #[cfg(target_os = "linux")]
             {
                 use rustix::process::{child_subreaper, getpid, set_child_subreaper};
@@ -467,7 +483,7 @@ mod reaper {
         /// Kills the rest of `group` and every process re-parented to venv,
         /// until none is left: a dying daemon's own children are re-parented
         /// in turn, and exits are not instant.
-        pub fn finish(self, group: u32) {
+        pub(super) fn finish(self, group: u32) {
             #[cfg(target_os = "linux")]
             {
                 use rustix::process::{getpgrp, getpid, test_kill_process_group, Pid, Signal};

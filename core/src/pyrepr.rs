@@ -2,7 +2,7 @@
 //! `pyvenv.cfg` (`f'prompt = {self.prompt!r}'`).
 
 /// Returns the text `repr(s)` gives in Python 3.
-pub fn repr_str(s: &str) -> String {
+pub(crate) fn repr_str(s: &str) -> String {
     // Python picks single quotes unless the text holds a single quote and no double quote.
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -44,7 +44,7 @@ pub fn repr_str(s: &str) -> String {
 /// The string a `repr()` text stands for (the inverse of [`repr_str`]):
 /// quotes removed, escapes undone. Text that is not a quoted literal is
 /// returned as it is.
-pub fn unrepr_str(text: &str) -> String {
+pub(crate) fn unrepr_str(text: &str) -> String {
     let inner = match text.chars().next() {
         Some(q @ ('\'' | '"')) if text.len() >= 2 && text.ends_with(q) => &text[1..text.len() - 1],
         _ => return text.to_owned(),

@@ -7,7 +7,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// `sha256=<urlsafe base64, no padding>`, as a RECORD row gives a hash.
-pub fn hash(bytes: &[u8]) -> String {
+pub(crate) fn hash(bytes: &[u8]) -> String {
     format!(
         "sha256={}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
@@ -16,13 +16,13 @@ pub fn hash(bytes: &[u8]) -> String {
 
 /// One row, without its line ending: `path,hash,size` with the path quoted
 /// as Python's csv module quotes it.
-pub fn format_row(path: &str, hash: &str, size: &str) -> String {
+pub(crate) fn format_row(path: &str, hash: &str, size: &str) -> String {
     format!("{},{hash},{size}", format_field(path))
 }
 
 /// Python's csv quoting for a field: quoted when it holds a comma, a quote
 /// or a line break, with `""` for each quote inside.
-pub fn format_field(s: &str) -> String {
+pub(crate) fn format_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -31,7 +31,7 @@ pub fn format_field(s: &str) -> String {
 }
 
 /// The fields of one row (its line ending already removed).
-pub fn parse_row(line: &str) -> Vec<String> {
+pub(crate) fn parse_row(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;

@@ -20,18 +20,26 @@ pub enum CodeOrigin {
 /// A plugin's `host.log` level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogLevel {
+    /// Details for `-v`.
     Debug,
+    /// Worth showing.
     Info,
+    /// Something the user should know.
     Warn,
+    /// Something went wrong (the hook decides whether it fails).
     Error,
 }
 
 /// How the files of a cached wheel were put into an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlaceMethod {
+    /// Copy-on-write clones (reflinks).
     Clone,
+    /// Hard links to the cache's files.
     Hardlink,
+    /// Plain copies.
     Copy,
+    /// Symbolic links into the cache (`--link-mode symlink`).
     Symlink,
 }
 
@@ -39,14 +47,23 @@ pub enum PlaceMethod {
 /// our `finish` and the publication of the staged tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Step {
+    /// `ensure_directories`: the env's directories.
     EnsureDirectories,
+    /// `create_scm_ignore_file`: `.gitignore` and the plugins' ignore files.
     CreateScmIgnoreFile,
+    /// `create_configuration`: pyvenv.cfg.
     CreateConfiguration,
+    /// `setup_python`: the interpreter's links or copies.
     SetupPython,
+    /// `setup_pip` (`_setup_pip` in CPython): pip, natively or by ensurepip.
     SetupPip,
+    /// `setup_scripts`: the activation scripts (and the activator hooks).
     SetupScripts,
+    /// `post_setup` (and the post-setup hooks granted a program runner).
     PostSetup,
+    /// `upgrade_dependencies`: `--upgrade-deps`.
     UpgradeDependencies,
+    /// Ours, last: the seeder hooks and the sandboxed post-setup hooks.
     Finish,
     /// Moving the finished (or, for a step that runs the env's Python,
     /// the partly built) environment to its final path.
@@ -97,11 +114,19 @@ impl std::fmt::Display for Step {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Task {
     /// Byte-compiling a bundled wheel into the cache (the first creation per interpreter).
-    CompileSeed { package: String, python: String },
+    CompileSeed {
+        /// The distribution (`pip`).
+        package: String,
+        /// The interpreter's version.
+        python: String,
+    },
     /// `--upgrade-deps`: pip upgrading itself from the index.
     UpgradeDeps,
     /// Compiling a plugin's WebAssembly to native code (not yet cached).
-    CompilePlugin { plugin: String },
+    CompilePlugin {
+        /// The plugin's name.
+        plugin: String,
+    },
 }
 
 impl std::fmt::Display for Task {
@@ -122,76 +147,142 @@ impl std::fmt::Display for Task {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The base interpreter that will be used.
-    InterpreterChosen { version: String, path: PathBuf },
+    InterpreterChosen {
+        /// Its version (`3.12.1`).
+        version: String,
+        /// Its path.
+        path: PathBuf,
+    },
     /// `--upgrade` without `-p`: the environment's own base, from its pyvenv.cfg.
     UpgradeBase {
+        /// The environment upgraded.
         env: PathBuf,
+        /// The base's version.
         version: String,
+        /// The base's path.
         path: PathBuf,
     },
     /// A builder step finished (successfully or not).
-    StepFinished { step: Step, elapsed: Duration },
+    StepFinished {
+        /// Which step.
+        step: Step,
+        /// How long it took.
+        elapsed: Duration,
+    },
     /// A bundled wheel was unpacked and byte-compiled into the cache.
     SeedEntryBuilt {
+        /// The distribution (`pip`).
         package: String,
+        /// The interpreter's version it was compiled for.
         python: String,
+        /// How long building the entry took.
         elapsed: Duration,
     },
     /// Native seeding cannot lay out a wheel; ensurepip is used instead.
-    SeedFallback { reason: String },
+    SeedFallback {
+        /// Why, in words.
+        reason: String,
+    },
     /// The placement method changed after the first file (e.g. no clones here).
-    PlaceFallback { reason: String },
+    PlaceFallback {
+        /// Why, in words.
+        reason: String,
+    },
     /// Files of cached wheels were placed into the environment.
     FilesPlaced {
+        /// How many files.
         count: usize,
+        /// How (the method the first file settled on).
         method: PlaceMethod,
+        /// How long placing them took.
         elapsed: Duration,
     },
     /// A plugin component is ready to run.
     PluginLoaded {
+        /// The plugin's name.
         plugin: String,
+        /// Whether its code was compiled now or came from the cache.
         origin: CodeOrigin,
+        /// How long loading it took.
         elapsed: Duration,
     },
     /// A plugin called `host.log`.
     PluginLog {
+        /// The plugin's name.
         plugin: String,
+        /// The level it gave.
         level: LogLevel,
+        /// One line of its message, made safe to print.
         message: String,
     },
     /// A plugin called `host.progress`, or a line of output from the
-    /// interpreter a plugin ran with `run-python`.
-    PluginProgress { plugin: String, text: String },
+    /// program a plugin ran (`run-python`, `run-in-env`).
+    PluginProgress {
+        /// The plugin's name.
+        plugin: String,
+        /// One line, made safe to print.
+        text: String,
+    },
     /// A line a plugin wrote to its stdout or stderr.
-    PluginOutput { plugin: String, line: String },
+    PluginOutput {
+        /// The plugin's name.
+        plugin: String,
+        /// The line, made safe to print.
+        line: String,
+    },
     /// A file was copied into the environment (the interpreter and what it
     /// needs under `--copies`, wheels a distribution's ensurepip copies in).
     Copied {
         /// Relative to the environment.
         path: String,
+        /// Where it was copied from.
         from: PathBuf,
+        /// Its size.
         bytes: u64,
     },
     /// A link to the base could not be made; copies are made instead
     /// (Windows without the right to create symbolic links).
-    LinkFallback { reason: String },
+    LinkFallback {
+        /// Why, in words.
+        reason: String,
+    },
     /// A line of output from the environment's interpreter run by a step
     /// (pip during `--upgrade-deps`).
-    ChildOutput { line: String },
-    /// A long task started; `total` units of work when known.
-    ProgressStarted { task: Task, total: Option<u64> },
-    /// `done` units of the task are done (a count, not a delta).
-    ProgressAdvanced { task: Task, done: u64 },
+    ChildOutput {
+        /// The line.
+        line: String,
+    },
+    /// A long task started.
+    ProgressStarted {
+        /// Which task.
+        task: Task,
+        /// Units of work, when known.
+        total: Option<u64>,
+    },
+    /// Some units of a task are done.
+    ProgressAdvanced {
+        /// Which task.
+        task: Task,
+        /// Units done so far (a count, not a delta).
+        done: u64,
+    },
     /// The task ended (successfully or not).
-    ProgressFinished { task: Task },
+    ProgressFinished {
+        /// Which task.
+        task: Task,
+    },
     /// Something was not as expected but creation goes on (an untrusted
     /// cache entry, a stale staging directory that could not be removed).
-    Warning { message: String },
+    Warning {
+        /// The warning, one line.
+        message: String,
+    },
 }
 
 /// Receives the library's events. Implementations must be cheap: events are
 /// sent from the thread doing the work.
 pub trait Reporter: Send + Sync {
+    /// Handles one event.
     fn report(&self, event: Event);
 }
 

@@ -10,7 +10,7 @@ use crate::context::Context;
 /// The shells we write activation scripts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::enum_variant_names)] // PowerShell is that shell's name
-pub enum Shell {
+pub(crate) enum Shell {
     /// bash, zsh, dash, ksh: `source bin/activate`.
     Posix,
     Fish,
@@ -23,7 +23,7 @@ pub enum Shell {
 
 /// One script installed into the env's bin directory.
 #[derive(Debug, Clone, Copy)]
-pub struct Template {
+pub(crate) struct Template {
     pub file_name: &'static str,
     pub shell: Shell,
     /// The script, with a line `__VENV_<SLOT>__` where a [`Slot`] goes.
@@ -36,7 +36,7 @@ pub struct Template {
 /// text these lines had before relocatable scripts existed, so those
 /// scripts stay as they were).
 #[derive(Debug, Clone, Copy)]
-pub struct Slot {
+pub(crate) struct Slot {
     /// The template line it replaces, without its newline.
     pub mark: &'static str,
     pub fixed: &'static str,
@@ -58,7 +58,7 @@ const END: &str = "__VENV_END__";
 
 /// Every script CPython installs on POSIX or Windows, plus `activate.nu`;
 /// the plan says which of them an environment gets.
-pub const TEMPLATES: &[Template] = &[
+pub(crate) const TEMPLATES: &[Template] = &[
     Template {
         file_name: "activate",
         shell: Shell::Posix,
@@ -183,14 +183,14 @@ impl Template {
     /// The template for `file_name` in an environment's bin directory:
     /// ours, or another tool's script for the same shell (virtualenv names
     /// its PowerShell script `activate.ps1`).
-    pub fn for_file(file_name: &str) -> Option<&'static Template> {
+    pub(crate) fn for_file(file_name: &str) -> Option<&'static Template> {
         TEMPLATES
             .iter()
             .find(|t| t.file_name.eq_ignore_ascii_case(file_name))
     }
 
     /// The script's text for `values`.
-    pub fn render(&self, values: Placeholders<'_>) -> String {
+    pub(crate) fn render(&self, values: Placeholders<'_>) -> String {
         let mut text = self.text.to_owned();
         for slot in self.slots {
             // A prompt given with --prompt is fixed text, relocatable or not.
@@ -207,11 +207,11 @@ impl Template {
 }
 
 /// The mode CPython's scripts get (it copies the mode of its 0644 sources).
-pub const SCRIPT_MODE: u32 = 0o644;
+pub(crate) const SCRIPT_MODE: u32 = 0o644;
 
 /// Escapes `value` for the quoting each template puts placeholders in:
 /// single quotes for sh, fish, csh and PowerShell, double quotes for nushell.
-pub fn escape(shell: Shell, value: &str) -> String {
+pub(crate) fn escape(shell: Shell, value: &str) -> String {
     match shell {
         Shell::Posix => value.replace('\'', r"'\''"),
         Shell::Fish => value.replace('\\', r"\\").replace('\'', r"\'"),
@@ -226,7 +226,7 @@ pub fn escape(shell: Shell, value: &str) -> String {
 /// The values CPython's placeholders stand for, and how the script finds
 /// the environment.
 #[derive(Debug, Clone, Copy)]
-pub struct Placeholders<'a> {
+pub(crate) struct Placeholders<'a> {
     pub env_dir: &'a Path,
     pub env_name: &'a str,
     /// The prompt given with `--prompt` (`None`: the environment's name).
@@ -238,7 +238,7 @@ pub struct Placeholders<'a> {
 }
 
 impl<'a> Placeholders<'a> {
-    pub fn of(ctx: &'a Context) -> Placeholders<'a> {
+    pub(crate) fn of(ctx: &'a Context) -> Placeholders<'a> {
         Placeholders {
             env_dir: &ctx.env_dir,
             env_name: &ctx.env_name,
@@ -251,7 +251,7 @@ impl<'a> Placeholders<'a> {
 }
 
 /// CPython's `replace_variables`, with per-shell escaping.
-pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> String {
+pub(crate) fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> String {
     let dir = values.env_dir.to_string_lossy();
     let python = values.env_exe.to_string_lossy();
     [
@@ -268,7 +268,7 @@ pub fn replace_variables(text: &str, values: Placeholders<'_>, shell: Shell) -> 
 }
 
 /// CPython's `setup_scripts`: writes the activation scripts into bin.
-pub fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn setup_scripts(ctx: &Context) -> anyhow::Result<()> {
     for name in &ctx.plan.scripts {
         let Some(template) = TEMPLATES.iter().find(|t| t.file_name == *name) else {
             continue;

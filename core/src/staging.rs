@@ -57,7 +57,7 @@ fn reclaim_stale(parent: &Dir) {
 
 /// [`reclaim_stale`] in the directory at `parent` (for a staging
 /// directory a killed creator registered in the cache, wherever it is).
-pub fn reclaim_in(parent: &Path) {
+pub(crate) fn reclaim_in(parent: &Path) {
     if let Ok(dir) = Dir::open_ambient_dir(parent, ambient_authority()) {
         reclaim_stale(&dir);
     }
@@ -84,7 +84,7 @@ enum Kind {
 
 /// What to do with an ENV_DIR that already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnExisting {
+pub(crate) enum OnExisting {
     /// Write into it (an existing env, `--upgrade`, a project directory), as CPython does.
     Keep,
     /// `--clear`: replace its contents (atomically, by exchanging trees).
@@ -93,12 +93,12 @@ pub enum OnExisting {
 
 /// What is left of a replaced tree that could not be removed.
 #[derive(Debug)]
-pub struct Leftover {
+pub(crate) struct Leftover {
     pub path: PathBuf,
     pub error: io::Error,
 }
 
-pub struct Staging {
+pub(crate) struct Staging {
     /// Locks held while this creation runs (see the module docs).
     _locks: Vec<os::Lock>,
     env_dir: PathBuf,
@@ -113,7 +113,7 @@ pub struct Staging {
 
 impl Staging {
     /// Prepares ENV_DIR for building and returns the directory to build in.
-    pub fn begin(env_dir: &Path, on_existing: OnExisting) -> Result<(Staging, Dir), VenvError> {
+    pub(crate) fn begin(env_dir: &Path, on_existing: OnExisting) -> Result<(Staging, Dir), VenvError> {
         let (parent_path, final_name) = match (env_dir.parent(), env_dir.file_name()) {
             (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
             _ => {
@@ -215,7 +215,7 @@ impl Staging {
 
     /// Where the environment's tree is right now: ENV_DIR once published
     /// (or when building in place), else the hidden staging directory.
-    pub fn current_path(&self) -> PathBuf {
+    pub(crate) fn current_path(&self) -> PathBuf {
         if self.published {
             self.env_dir.clone()
         } else {
@@ -224,16 +224,16 @@ impl Staging {
     }
 
     /// True when building in a directory this run created (not in place).
-    pub fn is_fresh(&self) -> bool {
+    pub(crate) fn is_fresh(&self) -> bool {
         !matches!(self.kind, Kind::InPlace { .. })
     }
 
-    pub fn is_published(&self) -> bool {
+    pub(crate) fn is_published(&self) -> bool {
         self.published
     }
 
     /// Moves the staged tree to ENV_DIR (the old contents, if any, go to the staged name).
-    pub fn publish(&mut self) -> io::Result<()> {
+    pub(crate) fn publish(&mut self) -> io::Result<()> {
         if self.published {
             return Ok(());
         }
@@ -286,7 +286,7 @@ impl Staging {
     /// is committed once published: a replaced tree that cannot be removed
     /// whole is no failure of the creation, and what is left of it stays
     /// under one name, returned (later runs beside it try again).
-    pub fn commit(mut self) -> io::Result<Option<Leftover>> {
+    pub(crate) fn commit(mut self) -> io::Result<Option<Leftover>> {
         if let Err(e) = self.publish() {
             self.discard();
             return Err(e);
@@ -304,7 +304,7 @@ impl Staging {
     }
 
     /// Undoes everything: ENV_DIR is back to what it was before `begin`.
-    pub fn rollback(mut self) {
+    pub(crate) fn rollback(mut self) {
         self.discard();
     }
 

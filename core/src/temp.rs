@@ -23,7 +23,7 @@ use crate::os;
 const PIDLESS_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// A unique name for a temporary entry of this process: `<prefix><PID>-<N>-<nanos>`.
-pub fn name(prefix: &str) -> OsString {
+pub(crate) fn name(prefix: &str) -> OsString {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -48,14 +48,14 @@ fn creator(name: &OsStr, prefix: &str) -> Option<Option<u32>> {
 
 /// A directory private to this process, removed when dropped.
 #[derive(Debug)]
-pub struct TempDir {
+pub(crate) struct TempDir {
     path: PathBuf,
     _lock: Option<os::Lock>,
 }
 
 impl TempDir {
     /// Makes `<parent>/<prefix><PID>-...` (mode 0700) and locks it.
-    pub fn new_in(parent: &Path, prefix: &str) -> io::Result<TempDir> {
+    pub(crate) fn new_in(parent: &Path, prefix: &str) -> io::Result<TempDir> {
         let path = parent.join(name(prefix));
         os::create_private_dir(&path, false)?;
         let lock = Dir::open_ambient_dir(&path, ambient_authority())
@@ -66,18 +66,18 @@ impl TempDir {
 
     /// In the system's temporary directory, after reclaiming what killed
     /// creators left there under `prefix`.
-    pub fn new(prefix: &str) -> io::Result<TempDir> {
+    pub(crate) fn new(prefix: &str) -> io::Result<TempDir> {
         let parent = std::env::temp_dir();
         reclaim(&parent, prefix);
         TempDir::new_in(&parent, prefix)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Keeps the directory (renamed into place by its caller): returns its path.
-    pub fn keep(mut self) -> PathBuf {
+    pub(crate) fn keep(mut self) -> PathBuf {
         let path = std::mem::take(&mut self.path);
         self._lock = None;
         path
@@ -98,7 +98,7 @@ impl Drop for TempDir {
 }
 
 /// A lock on an open temporary file, held while it is written.
-pub fn lock_file(file: &std::fs::File) -> Option<os::Lock> {
+pub(crate) fn lock_file(file: &std::fs::File) -> Option<os::Lock> {
     os::lock_open_file(file)
 }
 
@@ -137,7 +137,7 @@ fn is_stale(parent: &Dir, name: &OsStr, prefix: &str) -> bool {
 }
 
 /// The entries in `dir` named with `prefix` whose creator is gone.
-pub fn stale(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+pub(crate) fn stale(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let Ok(parent) = Dir::open_ambient_dir(dir, ambient_authority()) else {
         return Vec::new();
     };
@@ -156,7 +156,7 @@ pub fn stale(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 
 /// Removes what [`stale`] finds (only entries this user may remove are
 /// tried; failures are ignored: this is housekeeping). Returns how many went.
-pub fn reclaim(dir: &Path, prefix: &str) -> usize {
+pub(crate) fn reclaim(dir: &Path, prefix: &str) -> usize {
     let Ok(parent) = Dir::open_ambient_dir(dir, ambient_authority()) else {
         return 0;
     };

@@ -12,7 +12,7 @@
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::remove_tree;
+pub(crate) use unix::remove_tree;
 
 /// Windows: cap-std's recursive removal, which deletes a link (or
 /// junction) rather than what it points to.

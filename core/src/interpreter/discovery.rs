@@ -12,20 +12,28 @@ use crate::cache::Cache;
 use crate::error::VenvError;
 use crate::paths::absolute;
 
+/// What `-p` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PythonRequest {
     /// No `-p`: `python3` on PATH.
     Default,
+    /// A path to an interpreter (`/usr/bin/python3`, `.venv/bin/python`).
     Path(PathBuf),
+    /// A command looked up on PATH (`python3.12`).
     Command(String),
+    /// A version (`3`, `3.12`, `3.12.1`), found on PATH first, then among pyenv's.
     Version {
+        /// The major version (3).
         major: u32,
+        /// The minor version, if given.
         minor: Option<u32>,
+        /// The patch level, if given.
         patch: Option<u32>,
     },
 }
 
 impl PythonRequest {
+    /// Reads `-p`'s value (`None`: no `-p`).
     pub fn parse(text: Option<&str>) -> PythonRequest {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return PythonRequest::Default;

@@ -19,7 +19,7 @@ pub use discovery::{find_interpreter, PythonRequest};
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
 const QUERY_SCRIPT: &str = include_str!("query.py");
-pub const QUERY_VERSION: u32 = 5;
+pub(crate) const QUERY_VERSION: u32 = 5;
 
 /// Where the `venv` sysconfig scheme puts things, relative to the env dir.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -41,9 +41,13 @@ pub struct BundledWheel {
 /// What one run of the base interpreter tells about itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InterpreterInfo {
+    /// The query script's format (a cached answer of another format is asked again).
     pub query_version: u32,
+    /// `sys.version_info[:3]`.
     pub version: (u32, u32, u32),
+    /// `sys.version_info.releaselevel` (`final`, `candidate`, ...).
     pub releaselevel: String,
+    /// `sys.implementation.name` (`cpython`, `pypy`, `graalpy`).
     pub implementation: String,
     /// `sys.executable`: the path the interpreter was invoked by, not resolved.
     pub executable: PathBuf,
@@ -51,13 +55,21 @@ pub struct InterpreterInfo {
     pub base_executable: PathBuf,
     /// `os.path.realpath(sys.executable)`, written as `executable =` in pyvenv.cfg.
     pub real_executable: PathBuf,
+    /// `sys.prefix`.
     pub prefix: PathBuf,
+    /// `sys.base_prefix`.
     pub base_prefix: PathBuf,
+    /// Whether pointers are 64 bits (CPython's `lib64` link depends on it).
     pub is_64bit: bool,
+    /// `sys.platform`.
     pub platform: String,
+    /// `os.name` (`posix`, `nt`).
     pub os_name: String,
+    /// `os.pathsep`.
     pub pathsep: String,
+    /// `Py_GIL_DISABLED`: a free-threaded build.
     pub gil_disabled: bool,
+    /// The base's own purelib (its site-packages).
     pub base_purelib: PathBuf,
     /// `sys.implementation.cache_tag` (`cpython-312`, `pypy39`): byte-code names.
     #[serde(default)]
@@ -99,8 +111,11 @@ pub struct InterpreterInfo {
     /// relative to that `lib`, directories expanded), when it has one.
     #[serde(default)]
     pub portable_deps: Option<Vec<String>>,
+    /// The sysconfig `venv` scheme's paths, relative to the env.
     pub scheme: SchemePaths,
+    /// Whether `ensurepip` can be imported.
     pub has_ensurepip: bool,
+    /// The wheels ensurepip installs, where it takes them from.
     pub bundled_wheels: Vec<BundledWheel>,
     /// Wheels ensurepip names but that are not on disk (a damaged install).
     pub missing_wheels: Vec<PathBuf>,
@@ -119,6 +134,7 @@ pub struct InterpreterInfo {
 }
 
 impl InterpreterInfo {
+    /// The minor version.
     pub fn minor(&self) -> u32 {
         self.version.1
     }
@@ -128,15 +144,16 @@ impl InterpreterInfo {
         self.version.0 > 3 || (self.version.0 == 3 && self.version.1 >= minor)
     }
 
+    /// `3.12.1` (with the release level when it is not final).
     pub fn version_string(&self) -> String {
         format!("{}.{}.{}", self.version.0, self.version.1, self.version.2)
     }
 }
 
 /// The implementations whose own `venv` this crate reproduces.
-pub const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
+pub(crate) const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
 /// The oldest Python 3 minor version served (CPython 3.8's venv).
-pub const MIN_MINOR: u32 = 8;
+pub(crate) const MIN_MINOR: u32 = 8;
 
 impl InterpreterInfo {
     /// The facts of a recorded query answer (fixtures, other platforms).
@@ -144,6 +161,7 @@ impl InterpreterInfo {
         serde_json::from_str(text)
     }
 
+    /// Whether it is a Windows interpreter.
     pub fn is_windows(&self) -> bool {
         self.os_name == "nt"
     }
@@ -154,6 +172,7 @@ impl InterpreterInfo {
 pub struct Interpreter {
     /// The path we run it by (this decides `sys.executable`).
     pub path: PathBuf,
+    /// What it reported about itself.
     pub info: InterpreterInfo,
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// The directories of PATH, in order, without empty entries and `exclude`.
-pub fn dirs_excluding(exclude: Option<&Path>) -> Vec<PathBuf> {
+pub(super) fn dirs_excluding(exclude: Option<&Path>) -> Vec<PathBuf> {
     std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -13,12 +13,12 @@ pub fn dirs_excluding(exclude: Option<&Path>) -> Vec<PathBuf> {
         .collect()
 }
 
-pub fn is_executable(path: &Path) -> bool {
+pub(super) fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| crate::os::is_executable(&m))
 }
 
 /// `command` on PATH, skipping the directory `exclude`.
-pub fn which_excluding(command: &str, exclude: Option<&Path>) -> Option<PathBuf> {
+pub(super) fn which_excluding(command: &str, exclude: Option<&Path>) -> Option<PathBuf> {
     dirs_excluding(exclude)
         .into_iter()
         .map(|d| d.join(command))

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 /// pyenv's root: `$PYENV_ROOT`, else `~/.pyenv`.
-pub fn root() -> Option<PathBuf> {
+pub(super) fn root() -> Option<PathBuf> {
     let root = std::env::var_os("PYENV_ROOT")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -15,11 +15,11 @@ pub fn root() -> Option<PathBuf> {
     root.is_dir().then_some(root)
 }
 
-pub fn shims_dir() -> Option<PathBuf> {
+pub(super) fn shims_dir() -> Option<PathBuf> {
     root().map(|r| r.join("shims"))
 }
 
-pub fn is_shim(path: &Path) -> bool {
+pub(super) fn is_shim(path: &Path) -> bool {
     match (shims_dir(), path.parent()) {
         (Some(shims), Some(parent)) => parent == shims,
         _ => false,
@@ -27,7 +27,7 @@ pub fn is_shim(path: &Path) -> bool {
 }
 
 /// Installed versions as (version, prefix dir), newest first; only numeric CPython names.
-pub fn installed_versions() -> Vec<((u32, u32, u32), PathBuf)> {
+pub(super) fn installed_versions() -> Vec<((u32, u32, u32), PathBuf)> {
     let Some(root) = root() else {
         return Vec::new();
     };
@@ -53,7 +53,7 @@ fn parse_version(name: &str) -> Option<(u32, u32, u32)> {
 }
 
 /// The real executable behind the shim for `command` (e.g. `python3`).
-pub fn resolve_shim(command: &str) -> Option<PathBuf> {
+pub(super) fn resolve_shim(command: &str) -> Option<PathBuf> {
     let root = root()?;
     for version in selected_versions(&root) {
         if version == "system" {

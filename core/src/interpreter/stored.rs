@@ -32,7 +32,7 @@ struct Stored {
 
 /// The cached facts for the interpreter at `path`, if present, trusted and
 /// current (no watched directory changed since they were stored).
-pub fn read(cache: &Cache, path: &Path) -> Option<InterpreterInfo> {
+pub(super) fn read(cache: &Cache, path: &Path) -> Option<InterpreterInfo> {
     let (dir, name) = entry(cache, path)?;
     if !cache::is_trusted(&dir, Path::new(&name), EntryType::File) {
         return None;
@@ -46,7 +46,7 @@ pub fn read(cache: &Cache, path: &Path) -> Option<InterpreterInfo> {
 }
 
 /// Stores the facts for `path`. Failing to cache is not an error: the next run asks again.
-pub fn write(cache: &Cache, path: &Path, info: &InterpreterInfo) {
+pub(super) fn write(cache: &Cache, path: &Path, info: &InterpreterInfo) {
     let stored = Stored {
         info: info.clone(),
         watched: info

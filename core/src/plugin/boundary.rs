@@ -6,6 +6,7 @@
 pub const MAX_ERROR_BYTES: usize = 1024;
 /// At most this many SCM names, each at most this long.
 pub const MAX_SCMS: usize = 32;
+/// The longest SCM name a plugin may serve.
 pub const MAX_SCM_NAME: usize = 32;
 
 /// `text` with every control character (escape sequences, carriage returns,

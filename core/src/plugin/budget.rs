@@ -23,7 +23,7 @@ use super::limits::{self, Limits};
 
 /// Which limit a call ran out of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Exceeded {
+pub(super) enum Exceeded {
     #[error("memory limit exceeded")]
     Memory,
     #[error("table element limit exceeded")]
@@ -43,7 +43,7 @@ pub enum Exceeded {
 /// Counters shared by everything that serves one call (host functions,
 /// output pipes, file streams), hence atomics behind an `Arc`.
 #[derive(Debug)]
-pub struct Meter {
+pub(super) struct Meter {
     output_limit: u64,
     output: AtomicU64,
     write_limit: u64,
@@ -54,7 +54,7 @@ pub struct Meter {
 }
 
 impl Meter {
-    pub fn new(limits: &Limits) -> Arc<Meter> {
+    pub(super) fn new(limits: &Limits) -> Arc<Meter> {
         Arc::new(Meter {
             output_limit: limits.output_bytes as u64,
             output: AtomicU64::new(0),
@@ -67,7 +67,7 @@ impl Meter {
     }
 
     /// Records `what` as the reason the call stops (the first one wins).
-    pub fn exceed(&self, what: Exceeded) -> Exceeded {
+    pub(super) fn exceed(&self, what: Exceeded) -> Exceeded {
         let mut slot = self
             .first_exceeded
             .lock()
@@ -76,7 +76,7 @@ impl Meter {
     }
 
     /// The limit that ran out first, if one did.
-    pub fn exceeded(&self) -> Option<Exceeded> {
+    pub(super) fn exceeded(&self) -> Option<Exceeded> {
         *self
             .first_exceeded
             .lock()
@@ -98,32 +98,32 @@ impl Meter {
     }
 
     /// Charges `n` bytes of output (anything the host prints or keeps).
-    pub fn charge_output(&self, n: usize) -> Result<(), Exceeded> {
+    pub(super) fn charge_output(&self, n: usize) -> Result<(), Exceeded> {
         self.charge(&self.output, self.output_limit, n as u64, Exceeded::Output)
     }
 
     /// How many output bytes are left.
-    pub fn output_left(&self) -> usize {
+    pub(super) fn output_left(&self) -> usize {
         self.output_limit
             .saturating_sub(self.output.load(Ordering::Relaxed)) as usize
     }
 
-    pub fn charge_write(&self, n: u64) -> Result<(), Exceeded> {
+    pub(super) fn charge_write(&self, n: u64) -> Result<(), Exceeded> {
         self.charge(&self.written, self.write_limit, n, Exceeded::WriteBytes)
     }
 
-    pub fn charge_entry(&self) -> Result<(), Exceeded> {
+    pub(super) fn charge_entry(&self) -> Result<(), Exceeded> {
         self.charge_entries(1)
     }
 
-    pub fn charge_entries(&self, n: u64) -> Result<(), Exceeded> {
+    pub(super) fn charge_entries(&self, n: u64) -> Result<(), Exceeded> {
         self.charge(&self.entries, self.entries_limit, n, Exceeded::WriteEntries)
     }
 }
 
 /// The store's resource limiter: memory across all memories, table elements
 /// across all tables, and counts of instances, memories and tables.
-pub struct Limiter {
+pub(super) struct Limiter {
     memory_limit: usize,
     memory_used: usize,
     table_elements_used: usize,
@@ -131,7 +131,7 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    pub fn new(limits: &Limits, meter: Arc<Meter>) -> Limiter {
+    pub(super) fn new(limits: &Limits, meter: Arc<Meter>) -> Limiter {
         Limiter {
             memory_limit: limits.memory_bytes,
             memory_used: 0,

@@ -4,7 +4,7 @@
 //!   compatibility hash (another wasmtime version or configuration never
 //!   matches);
 //! - they live in the cache's `plugins/` directory, used only when it and
-//!   the entry are the user's alone ([`crate::cache`] checks the chain);
+//!   the entry are the user's alone (the cache module checks the chain);
 //! - each entry `NAME.cwasm` (wasmtime's own format) has a sidecar
 //!   `NAME.cwasm.b3` holding the BLAKE3 digest of its bytes, written with it.
 //!
@@ -84,11 +84,20 @@ pub enum CacheState {
     /// `--no-cache`: compiled on every run.
     Disabled,
     /// Not compiled yet (or by another wasmtime): the next run compiles it.
-    Missing { path: PathBuf },
+    Missing {
+        /// The entry's file.
+        path: PathBuf,
+    },
     /// Present, the user's alone and intact: loaded without compiling.
-    Cached { path: PathBuf },
+    Cached {
+        /// The entry's file.
+        path: PathBuf,
+    },
     /// Present but not trusted or not intact: it would be recompiled.
-    Untrusted { path: PathBuf },
+    Untrusted {
+        /// The entry's file.
+        path: PathBuf,
+    },
 }
 
 /// The state of `spec`'s entry, without compiling or writing anything.

@@ -8,7 +8,7 @@ use crate::error::PluginFailure;
 
 /// A call's outcome judged: its value, or why it failed. A limit the meter
 /// recorded wins over whatever the guest made of it.
-pub fn verdict<T>(
+pub(super) fn verdict<T>(
     result: wasmtime::Result<T>,
     meter: &Meter,
     limits: &Limits,
@@ -21,7 +21,7 @@ pub fn verdict<T>(
 }
 
 /// The failure behind `err`, raised while calling into a plugin.
-pub fn failure(err: &wasmtime::Error, limits: &Limits, meter: &Meter) -> PluginFailure {
+pub(super) fn failure(err: &wasmtime::Error, limits: &Limits, meter: &Meter) -> PluginFailure {
     let recorded = meter
         .exceeded()
         .or_else(|| err.downcast_ref::<Exceeded>().copied());
@@ -43,7 +43,7 @@ pub fn failure(err: &wasmtime::Error, limits: &Limits, meter: &Meter) -> PluginF
 }
 
 /// The failure for a limit that ran out.
-pub fn limit_failure(what: Exceeded, limits: &Limits) -> PluginFailure {
+pub(super) fn limit_failure(what: Exceeded, limits: &Limits) -> PluginFailure {
     match what {
         Exceeded::Memory => PluginFailure::MemoryLimit {
             mib: limits.memory_bytes >> 20,
@@ -68,6 +68,6 @@ pub fn limit_failure(what: Exceeded, limits: &Limits) -> PluginFailure {
 }
 
 /// An error chain as one line.
-pub fn root_cause(err: &impl std::fmt::Display) -> String {
+pub(super) fn root_cause(err: &impl std::fmt::Display) -> String {
     crate::error::one_line(&format!("{err:#}"))
 }

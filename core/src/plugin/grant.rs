@@ -27,9 +27,14 @@ pub enum Grant {
 
 /// What is wrong with a grant's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// Each variant is documented by its message (its `Display`), which
+// names every field it holds; the fields need no docs of their own.
+#[allow(missing_docs)]
 pub enum GrantError {
+    /// Unknown grant … (run-python, run-in-env or read:DIR).
     #[error("unknown grant `{0}` (run-python, run-in-env or read:DIR)")]
     Unknown(String),
+    /// Grant `read:…`: `reason`.
     #[error("grant `read:{}`: {reason}", dir.display())]
     Unreadable { dir: PathBuf, reason: String },
 }

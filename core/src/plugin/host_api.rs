@@ -23,7 +23,7 @@ use crate::report::{Event, LogLevel, SharedReporter};
 use crate::seed::{entry, wheel};
 
 /// The host side of one hook call.
-pub struct HostApi {
+pub(super) struct HostApi {
     pub plugin: String,
     pub reporter: SharedReporter,
     /// Present only in post-setup hooks.
@@ -37,7 +37,7 @@ pub struct HostApi {
 
 /// What the `runner` functions need, and which of them were granted.
 #[derive(Clone)]
-pub struct Runner {
+pub(super) struct Runner {
     pub env_exec_cmd: PathBuf,
     pub env_dir: PathBuf,
     pub bin_dir: PathBuf,
@@ -51,7 +51,7 @@ pub struct Runner {
 /// only, unpacked and byte-compiled into the cache during the call; the
 /// host places them into the environment after the hook returns.
 #[derive(Clone)]
-pub struct WheelInstaller {
+pub(super) struct WheelInstaller {
     pub read_dirs: Vec<ReadDir>,
     pub cache: Cache,
     pub interpreter: Interpreter,
@@ -333,10 +333,10 @@ fn copy_wheel(dir: &cap_std::fs::Dir, rel: &Path, to: &Path) -> std::io::Result<
 /// host waits for it to end before judging the call, so nothing it does
 /// outlives the call.
 #[derive(Clone, Default)]
-pub struct Pending(Arc<(Mutex<usize>, std::sync::Condvar)>);
+pub(super) struct Pending(Arc<(Mutex<usize>, std::sync::Condvar)>);
 
 /// One piece of pending work, done when dropped.
-pub struct PendingWork(Pending);
+pub(super) struct PendingWork(Pending);
 
 impl Pending {
     fn start(&self) -> PendingWork {
@@ -345,7 +345,7 @@ impl Pending {
     }
 
     /// Waits until no work is pending, or `limit` has passed.
-    pub fn wait(&self, limit: std::time::Duration) {
+    pub(super) fn wait(&self, limit: std::time::Duration) {
         let (count, cond) = &*self.0;
         let guard = count.lock().unwrap_or_else(|e| e.into_inner());
         let _ = cond.wait_timeout_while(guard, limit, |n| *n > 0);

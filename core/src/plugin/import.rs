@@ -24,7 +24,7 @@ use crate::error::{Hook, PluginFailure};
 
 /// Which hook's scratch directory is copied in.
 #[derive(Clone, Copy, Debug)]
-pub enum Imported<'a> {
+pub(super) enum Imported<'a> {
     /// The ignore file for this SCM, into the env's top level.
     IgnoreFile { scm: &'a str },
     /// Activation scripts, into `bin`.
@@ -62,7 +62,7 @@ impl Imported<'_> {
 /// `activate.xsh`, `activate_this.py`, `activate-elvish`: an activation
 /// script's name. Not `activate` itself (the built-in), nothing with a path
 /// separator, and no name Python reads beside its executable.
-pub fn is_activator_name(name: &str) -> bool {
+pub(super) fn is_activator_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("activate") else {
         return false;
     };
@@ -80,7 +80,7 @@ pub fn is_activator_name(name: &str) -> bool {
 
 /// Copies what a hook wrote into its scratch directory into the env, by the
 /// closed list of `what`: regular files at the top level only.
-pub fn import_top_files(
+pub(super) fn import_top_files(
     scratch: &Path,
     ctx: &Context,
     what: Imported<'_>,

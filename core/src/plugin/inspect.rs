@@ -17,9 +17,11 @@ use crate::report::{CodeOrigin, SharedReporter};
 /// What inspecting one plugin found.
 #[derive(Debug, Clone)]
 pub struct Inspection {
+    /// The plugin, as read.
     pub spec: PluginSpec,
     /// The version it speaks, or why this host would refuse it.
     pub contract: Result<Version, PluginFailure>,
+    /// The hooks it exports.
     pub hooks: Hooks,
     /// Each import with the functions taken from it.
     pub imports: Vec<(String, Vec<String>)>,
@@ -29,6 +31,7 @@ pub struct Inspection {
     pub cache_before: CacheState,
     /// How the code was obtained now, and how long that took.
     pub origin: CodeOrigin,
+    /// How long that took.
     pub elapsed: Duration,
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 pub use crate::error::{shown, RangeError};
 
+/// The bounds of one plugin call (see README, "Security").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// All linear memories of the call together (every memory of every instance).
@@ -57,44 +58,56 @@ pub const TICK: Duration = Duration::from_millis(10);
 /// 40,000 table elements), small enough that none can be a way around the
 /// memory limit.
 pub const MAX_INSTANCES: usize = 64;
+/// Linear memories of one call.
 pub const MAX_MEMORIES: usize = 16;
+/// Tables of one call.
 pub const MAX_TABLES: usize = 64;
+/// Elements in all tables of one call together.
 pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 /// Entries in the host's resource table (open files, streams, pollables).
 pub const MAX_HOST_RESOURCES: usize = 4096;
 
 /// What each limit may be set to (inclusive), with its unit, for messages.
 pub struct Range {
+    /// The limit's name in messages.
     pub what: &'static str,
+    /// Its unit in messages.
     pub unit: &'static str,
+    /// The least it may be set to.
     pub min: f64,
+    /// The most it may be set to.
     pub max: f64,
 }
 
+/// `--plugin-memory`, MiB.
 pub const MEMORY_MIB: Range = Range {
     what: "plugin memory",
     unit: "MiB",
     min: 1.0,
     max: 65536.0,
 };
+/// `--plugin-time`, seconds.
 pub const TIME_SECONDS: Range = Range {
     what: "plugin time",
     unit: "s",
     min: 0.01,
     max: 86400.0,
 };
+/// `--plugin-output`, KiB.
 pub const OUTPUT_KIB: Range = Range {
     what: "plugin output",
     unit: "KiB",
     min: 1.0,
     max: 1048576.0,
 };
+/// `--plugin-write`, MiB.
 pub const WRITE_MIB: Range = Range {
     what: "plugin writes",
     unit: "MiB",
     min: 0.0,
     max: 1048576.0,
 };
+/// `--plugin-entries`.
 pub const WRITE_ENTRIES: Range = Range {
     what: "plugin files",
     unit: "entries",

@@ -30,13 +30,13 @@ use wasmtime_wasi::p2::{
 use super::budget::Meter;
 
 /// The file system view of one call, with its meter.
-pub struct MeteredFs<'a> {
+pub(super) struct MeteredFs<'a> {
     pub inner: WasiFilesystemCtxView<'a>,
     pub meter: Arc<Meter>,
 }
 
 /// `HasData` for the metered file system.
-pub struct MeteredFsData;
+pub(super) struct MeteredFsData;
 
 impl wasmtime::component::HasData for MeteredFsData {
     type Data<'a> = MeteredFs<'a>;

@@ -3,7 +3,7 @@
 //!
 //! - [`spec`]: what to run (bytes, options, grants) and which hooks it has;
 //! - [`grant`]: grants parsed and `read:` directories opened once;
-//! - [`contract`]: the bindings of each contract version, the hooks a
+//! - `contract`: the bindings of each contract version, the hooks a
 //!   component exports (resolved once, at load) and the context conversion;
 //! - `hooks`: the hook calls, what each may reach, and their verdicts;
 //! - `import`: what SCM and activator hooks may leave (closed lists);
@@ -22,7 +22,7 @@
 pub mod boundary;
 mod budget;
 pub mod compile_cache;
-pub mod contract;
+pub(crate) mod contract;
 mod diagnose;
 pub mod grant;
 mod hooks;
@@ -69,9 +69,11 @@ impl LoadedPlugin {
 
 /// How the host is set up.
 pub struct HostOptions {
+    /// The bounds of every call.
     pub limits: Limits,
     /// Compiled code is kept here between runs (nothing is kept when disabled).
     pub cache: Cache,
+    /// Where the plugins' messages and the host's events go.
     pub reporter: SharedReporter,
     /// The user's environment variables that programs run for plugins
     /// (`run-python`, `run-in-env`) see: the policy's `[run] pass-env`.

@@ -16,20 +16,20 @@ use wasmtime_wasi::p2::{OutputStream, Pollable, StreamError};
 use super::budget::{Exceeded, Meter};
 
 #[derive(Debug, Clone)]
-pub struct BoundedOutput {
+pub(super) struct BoundedOutput {
     meter: Arc<Meter>,
     buffer: Arc<Mutex<Vec<u8>>>,
 }
 
 impl BoundedOutput {
-    pub fn new(meter: Arc<Meter>) -> BoundedOutput {
+    pub(super) fn new(meter: Arc<Meter>) -> BoundedOutput {
         BoundedOutput {
             meter,
             buffer: Arc::default(),
         }
     }
 
-    pub fn contents(&self) -> Vec<u8> {
+    pub(super) fn contents(&self) -> Vec<u8> {
         self.buffer.lock().map(|b| b.clone()).unwrap_or_default()
     }
 

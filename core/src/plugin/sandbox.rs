@@ -26,7 +26,7 @@ use super::spec::PluginSpec;
 use crate::report::SharedReporter;
 
 /// Everything one hook call can reach: the store's data.
-pub struct CallState {
+pub(super) struct CallState {
     wasi: WasiCtx,
     table: ResourceTable,
     limiter: Limiter,
@@ -45,7 +45,7 @@ impl WasiView for CallState {
 
 impl CallState {
     /// The file system as the plugin sees it: WASI's, metered.
-    pub fn metered_fs(&mut self) -> MeteredFs<'_> {
+    pub(super) fn metered_fs(&mut self) -> MeteredFs<'_> {
         MeteredFs {
             inner: WasiFilesystemCtxView {
                 ctx: self.wasi.filesystem(),
@@ -57,7 +57,7 @@ impl CallState {
 }
 
 /// The engine configuration every plugin runs under.
-pub fn engine() -> anyhow::Result<Engine> {
+pub(super) fn engine() -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
     config.max_wasm_stack(1 << 20);
@@ -68,7 +68,7 @@ pub fn engine() -> anyhow::Result<Engine> {
 }
 
 /// Where the call's file system is.
-pub struct Preopen<'a> {
+pub(super) struct Preopen<'a> {
     /// The directory on the host.
     pub host: &'a Path,
     /// The path the plugin sees it at.
@@ -76,7 +76,7 @@ pub struct Preopen<'a> {
 }
 
 /// What one call may reach beyond computing (besides its `read:` grants).
-pub struct Reach<'a> {
+pub(super) struct Reach<'a> {
     /// The environment, or a scratch directory shown at its path.
     pub env: Option<Preopen<'a>>,
     /// The `runner` functions (post-setup hooks).
@@ -86,14 +86,14 @@ pub struct Reach<'a> {
 }
 
 /// A plugin's captured stdout and stderr.
-pub struct CapturedOutput {
+pub(super) struct CapturedOutput {
     pub stdout: BoundedOutput,
     pub stderr: BoundedOutput,
 }
 
 /// A fresh store for one call, and its captured output. The deadline
 /// starts now.
-pub fn store(
+pub(super) fn store(
     engine: &Engine,
     limits: &Limits,
     spec: &PluginSpec,
@@ -158,7 +158,7 @@ pub fn store(
 
 /// Runs one call's future to its end, its deadline, or a signal, whichever
 /// comes first. A future stopped early is dropped with its store.
-pub fn finish<T>(
+pub(super) fn finish<T>(
     runtime: &tokio::runtime::Runtime,
     deadline: Instant,
     meter: &Meter,
@@ -182,12 +182,12 @@ async fn signalled() {
 }
 
 /// Advances the engine's epoch every tick until dropped; one per host.
-pub struct Ticker {
+pub(super) struct Ticker {
     stop: Arc<AtomicBool>,
 }
 
 impl Ticker {
-    pub fn start(engine: &Engine) -> Ticker {
+    pub(super) fn start(engine: &Engine) -> Ticker {
         let stop = Arc::new(AtomicBool::new(false));
         let weak = engine.weak();
         let flag = stop.clone();

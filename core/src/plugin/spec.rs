@@ -15,10 +15,13 @@ pub const MAX_PLUGIN_BYTES: u64 = 256 << 20;
 /// One plugin to run, as resolved from flags, user config and policy.
 #[derive(Debug, Clone)]
 pub struct PluginSpec {
+    /// Where it was read from (for messages).
     pub path: PathBuf,
     /// The name used in messages and in `--plugin-opt NAME.key=value`: the file stem.
     pub name: String,
+    /// Its options (`--plugin-opt NAME.key=value`, config, policy), in its context.
     pub options: Vec<(String, String)>,
+    /// What it may reach besides its sandbox.
     pub grants: Grants,
     /// The component, as read once from `path`.
     pub bytes: Arc<Vec<u8>>,
@@ -33,7 +36,7 @@ impl PluginSpec {
     /// Reads the plugin at `path`, once. Any kind of file is accepted (a
     /// pipe too); what was read is what will be checked and compiled.
     /// Opening never blocks: a pipe is read until its writer closes it, each
-    /// wait bounded; devices and sockets are refused (see [`crate::os::read_bounded`]).
+    /// wait bounded; devices and sockets are refused (see `os::read_bounded`).
     pub fn read(path: &Path) -> std::io::Result<PluginSpec> {
         let bytes = crate::os::read_bounded(path, MAX_PLUGIN_BYTES)?;
         Ok(PluginSpec::from_bytes(path.to_path_buf(), bytes))
@@ -132,7 +135,9 @@ impl Grants {
 /// Which hooks a component exports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Hooks {
+    /// `post-setup`.
     pub post_setup: bool,
+    /// `scm-ignore`.
     pub scm_ignore: bool,
     /// 0.2.0 and later.
     pub activator: bool,
@@ -141,6 +146,7 @@ pub struct Hooks {
 }
 
 impl Hooks {
+    /// Whether it exports any hook at all.
     pub fn any(&self) -> bool {
         self.post_setup || self.scm_ignore || self.activator || self.seeder
     }
@@ -166,6 +172,8 @@ impl Hooks {
 /// environment's Python).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trust {
+    /// Plugins granted `run-python` or `run-in-env`.
     RunsPrograms,
+    /// All others.
     Sandboxed,
 }

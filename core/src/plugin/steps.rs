@@ -13,8 +13,12 @@ use super::{PluginHost, Trust};
 use crate::context::Context;
 use crate::steps::{DefaultSteps, Steps};
 
+/// Any [`Steps`] (CPython's by default) with the plugins' hooks added where
+/// they belong; see the module docs for the order.
 pub struct PluginSteps<S: Steps = DefaultSteps> {
+    /// The loaded plugins.
     pub host: PluginHost,
+    /// The steps the hooks are added to.
     pub inner: S,
 }
 

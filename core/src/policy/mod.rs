@@ -9,7 +9,7 @@
 //! The policy is the system-wide file (`/etc/venv/policy.toml`) when it
 //! exists, narrowed further by `$VENV_POLICY` when that is set: a user's
 //! environment can add a policy, never remove the system's (every rule of
-//! both holds; see [`Policy`]). Paths in a policy file are resolved against
+//! both holds; see `Policy`). Paths in a policy file are resolved against
 //! the file's own directory, never the user's working directory or home.
 //!
 //! Required plugins always run (after the user's, so their settings win),

@@ -26,8 +26,11 @@ pub struct Env {
     pub root: PathBuf,
     /// The same, links resolved.
     pub canonical: PathBuf,
+    /// The environment directory, as every write goes.
     pub fs: EnvDir,
+    /// pyvenv.cfg as it is.
     pub cfg_text: String,
+    /// pyvenv.cfg, read.
     pub cfg: PyvenvCfg,
     /// `bin`, relative.
     pub bin: PathBuf,
@@ -36,6 +39,7 @@ pub struct Env {
 }
 
 impl Env {
+    /// Opens the environment at `path` (it must hold pyvenv.cfg).
     pub fn open(path: &Path) -> Result<Env, VenvError> {
         let root = crate::paths::absolute(path);
         let not_env = |reason: String| VenvError::NotAnEnvironment {

@@ -47,26 +47,41 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
     /// New contents for a file (created if missing), with this mode.
-    Write { bytes: Vec<u8>, mode: u32 },
+    Write {
+        /// The whole new contents.
+        bytes: Vec<u8>,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The symlink re-pointed.
-    Relink { target: PathBuf },
+    Relink {
+        /// The new target.
+        target: PathBuf,
+    },
 }
 
 /// Why a file changes, for `--dry-run` and `-v`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
+    /// An activation script written anew for the new place.
     ActivationScript,
     /// A shell the environment had no script for.
     ActivationScriptAdded,
+    /// A launcher re-headed to run the interpreter where it is now.
     Launcher,
     /// Other text in `bin/`.
     NamesThePath,
+    /// `command =` in pyvenv.cfg.
     ConfigCommand,
+    /// `relocatable = true` in pyvenv.cfg.
     ConfigRelocatable,
     /// A `.pth` file.
     PathConfiguration,
+    /// The hook that makes pip write relocatable launchers.
     PipHook,
+    /// A link that pointed into the old place.
     Link,
+    /// `RECORD` rows of the files rewritten.
     RecordHashes,
 }
 
@@ -87,11 +102,14 @@ impl std::fmt::Display for Reason {
     }
 }
 
+/// One entry to change, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// Relative to the environment.
     pub path: PathBuf,
+    /// What changes.
     pub edit: Edit,
+    /// Why.
     pub reason: Reason,
 }
 
@@ -103,7 +121,9 @@ pub struct Plan {
     /// Paths the environment names that are not its own: where it was made
     /// or last repaired.
     pub old_paths: Vec<String>,
+    /// Whether the environment is (or becomes) relocatable.
     pub relocatable: bool,
+    /// Every change, in the order they are applied.
     pub changes: Vec<Change>,
     /// What names an absolute path and is left alone (a `.pth` pointing at
     /// a project, a text file that cannot be made relocatable).
@@ -115,6 +135,7 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Nothing to change: the environment is consistent with where it is.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
@@ -201,8 +222,11 @@ pub fn apply(env: &Env, plan: &Plan) -> Result<(), VenvError> {
 /// and the files that tie it to paths outside it.
 #[derive(Debug, Clone)]
 pub struct Verdict {
+    /// Whether the environment is consistent with its location.
     pub consistent: bool,
+    /// The one line `--check` prints.
     pub line: String,
+    /// Files that tie it to paths outside it (editable installs, `.pth` files).
     pub outside: Vec<String>,
 }
 

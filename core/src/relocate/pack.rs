@@ -21,9 +21,12 @@ use crate::error::VenvError;
 /// 1980-01-01T00:00:00Z: the time every entry gets (tar warns about 1970).
 pub const ARCHIVE_MTIME: u64 = 315_532_800;
 
+/// How the archive is compressed (by its name's ending).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
+    /// `.tar.zst`.
     Zstd,
+    /// `.tar.gz`.
     Gzip,
 }
 
@@ -44,8 +47,11 @@ impl Compression {
 /// What was written, and what the destination must provide.
 #[derive(Debug, Clone)]
 pub struct Packed {
+    /// The archive written.
     pub output: PathBuf,
+    /// How many entries it holds.
     pub entries: usize,
+    /// Its size.
     pub bytes: u64,
     /// Files written differently from the environment on disk.
     pub rewritten: usize,

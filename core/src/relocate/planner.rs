@@ -37,7 +37,7 @@ impl Planner<'_> {
 
     /// Activation scripts rendered anew, launchers re-headed, other text
     /// rewritten; the shells the environment has no script for get ours.
-    pub fn bin(&mut self) -> Result<(), VenvError> {
+    pub(super) fn bin(&mut self) -> Result<(), VenvError> {
         let env = self.env;
         let walked = self.walked;
         let env_name = env
@@ -180,7 +180,7 @@ impl Planner<'_> {
 
     /// `pyvenv.cfg`: `command` rewritten, or (relocatable) dropped, with
     /// `relocatable = true`.
-    pub fn cfg(&mut self) {
+    pub(super) fn cfg(&mut self) {
         let text = &self.env.cfg_text;
         let new = if self.relocatable {
             let mut out = String::new();
@@ -223,7 +223,7 @@ impl Planner<'_> {
     }
 
     /// `.pth` files naming the path, and (relocatable) pip's hook.
-    pub fn site_packages(&mut self) -> Result<(), VenvError> {
+    pub(super) fn site_packages(&mut self) -> Result<(), VenvError> {
         let env = self.env;
         let walked = self.walked;
         for site in &env.site_packages {
@@ -273,7 +273,7 @@ impl Planner<'_> {
     /// Every `.pth` file that names a directory outside the environment, and
     /// every editable install (its `.pth` imports a finder module that maps
     /// the project's packages to where its sources are).
-    pub fn outside(&mut self, own: &[String]) -> Result<(), VenvError> {
+    pub(super) fn outside(&mut self, own: &[String]) -> Result<(), VenvError> {
         let env = self.env;
         let walked = self.walked;
         let ours = |p: &str| {
@@ -365,7 +365,7 @@ impl Planner<'_> {
     }
 
     /// Links into one of the roots, re-pointed (relative when relocatable).
-    pub fn links(&mut self) {
+    pub(super) fn links(&mut self) {
         let walked = self.walked;
         for (rel, target) in walked.links() {
             let target_s = target.to_string_lossy();
@@ -387,7 +387,7 @@ impl Planner<'_> {
     }
 
     /// Every `RECORD` row for a file the plan rewrites gets the new hash and size.
-    pub fn records(&mut self, own: &[String]) -> Result<(), VenvError> {
+    pub(super) fn records(&mut self, own: &[String]) -> Result<(), VenvError> {
         let written: BTreeMap<PathBuf, (String, usize)> = self
             .plan
             .changes

@@ -8,7 +8,7 @@ use cap_fs_ext::DirExt;
 use cap_std::fs::{Dir, Metadata};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Dir,
     File,
     Symlink,
@@ -17,7 +17,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub kind: Kind,
     /// Permission bits.
     pub mode: u32,
@@ -29,25 +29,25 @@ pub struct Entry {
 
 /// The tree, keyed by env-relative path (sorted).
 #[derive(Debug, Default)]
-pub struct Walked {
+pub(crate) struct Walked {
     pub entries: BTreeMap<PathBuf, Entry>,
 }
 
 impl Walked {
-    pub fn kind(&self, rel: &Path) -> Option<Kind> {
+    pub(crate) fn kind(&self, rel: &Path) -> Option<Kind> {
         self.entries.get(rel).map(|e| e.kind)
     }
 
-    pub fn mode(&self, rel: &Path) -> u32 {
+    pub(crate) fn mode(&self, rel: &Path) -> u32 {
         self.entries.get(rel).map_or(0o644, |e| e.mode)
     }
 
-    pub fn size(&self, rel: &Path) -> u64 {
+    pub(crate) fn size(&self, rel: &Path) -> u64 {
         self.entries.get(rel).map_or(0, |e| e.size)
     }
 
     /// The direct children of `dir`.
-    pub fn in_dir<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = (&'a Path, Kind)> + 'a {
+    pub(crate) fn in_dir<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = (&'a Path, Kind)> + 'a {
         self.entries
             .range(dir.to_path_buf()..)
             .skip_while(move |(p, _)| p.as_path() == dir)
@@ -56,14 +56,14 @@ impl Walked {
             .map(|(p, e)| (p.as_path(), e.kind))
     }
 
-    pub fn links(&self) -> impl Iterator<Item = (&Path, &Path)> {
+    pub(crate) fn links(&self) -> impl Iterator<Item = (&Path, &Path)> {
         self.entries
             .iter()
             .filter_map(|(p, e)| e.link.as_deref().map(|l| (p.as_path(), l)))
     }
 }
 
-pub fn walk(root: &Dir) -> io::Result<Walked> {
+pub(super) fn walk(root: &Dir) -> io::Result<Walked> {
     let mut walked = Walked::default();
     visit(root, Path::new(""), &mut walked)?;
     Ok(walked)

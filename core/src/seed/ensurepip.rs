@@ -7,7 +7,7 @@ use crate::envpython;
 use crate::report::{Event, Task};
 
 /// CPython's `_setup_pip`.
-pub fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
     ctx.ensure_published()?;
     // 3.8 and 3.9 ran ensurepip isolated (-I); 3.10+ clean the env vars instead (gh-98251).
     let args: &[&str] = if ctx.interpreter.info.at_least(10) {
@@ -19,7 +19,7 @@ pub fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
 }
 
 /// The packages `--upgrade-deps` upgrades: CPython's `CORE_VENV_DEPS`.
-pub fn core_deps(ctx: &Context) -> &'static [&'static str] {
+pub(crate) fn core_deps(ctx: &Context) -> &'static [&'static str] {
     if ctx.interpreter.info.at_least(12) {
         &["pip"]
     } else {
@@ -29,7 +29,7 @@ pub fn core_deps(ctx: &Context) -> &'static [&'static str] {
 
 /// CPython's `upgrade_dependencies`: `pip install --upgrade` from the package
 /// index, with pip's own output reported as it runs.
-pub fn upgrade_dependencies(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn upgrade_dependencies(ctx: &Context) -> anyhow::Result<()> {
     ctx.ensure_published()?;
     let mut args = vec!["-m", "pip", "install", "--upgrade"];
     args.extend_from_slice(core_deps(ctx));

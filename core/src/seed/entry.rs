@@ -28,7 +28,7 @@ const TEMPLATE_SCRIPT: &str = include_str!("template.py");
 
 /// One file of the entry, as its RECORD row needs it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FileInfo {
+pub(crate) struct FileInfo {
     /// Relative to site-packages, `/`-separated.
     pub path: String,
     /// `sha256=<urlsafe base64, no padding>`, as in RECORD.
@@ -37,7 +37,7 @@ pub struct FileInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EntryMeta {
+pub(crate) struct EntryMeta {
     pub format: u32,
     pub name: String,
     pub version: String,
@@ -59,7 +59,7 @@ pub struct EntryMeta {
 /// What building an entry for a plugin's wheel may cost. pip's own wheels
 /// are built with [`Bounds::default`] (no deadline, nothing charged).
 #[derive(Clone, Copy, Default)]
-pub struct Bounds<'a> {
+pub(crate) struct Bounds<'a> {
     /// The byte-compiling interpreters are killed when it passes, and the
     /// half-built entry removed.
     pub deadline: Option<Instant>,
@@ -81,7 +81,7 @@ impl Bounds<'_> {
 }
 
 #[derive(Debug, Clone)]
-pub struct SeedEntry {
+pub(crate) struct SeedEntry {
     /// The entry's `site-packages` directory.
     pub root: PathBuf,
     pub meta: EntryMeta,
@@ -90,7 +90,7 @@ pub struct SeedEntry {
 /// The cache entry for `wheel` under `interp`, building it if needed. With the
 /// cache disabled (or not trusted), the entry is built in a directory private
 /// to this process.
-pub fn ensure(
+pub(crate) fn ensure(
     cache: &Cache,
     wheel: &BundledWheel,
     interp: &Interpreter,
@@ -111,7 +111,7 @@ fn seed_root(cache: &Cache) -> std::io::Result<PathBuf> {
 
 /// [`ensure`] for a wheel whose sha256 (`digest`, hex) is known: the entry
 /// is named by it, so the same wheel is unpacked and compiled once.
-pub fn ensure_digested(
+pub(crate) fn ensure_digested(
     cache: &Cache,
     wheel: &BundledWheel,
     digest: &str,

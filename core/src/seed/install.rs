@@ -20,7 +20,7 @@ use crate::report::{Event, PlaceMethod as Method};
 /// seeder's): refused before anything is placed when any file, console
 /// script or metadata directory of theirs is already in the environment
 /// (pip, its launchers, the interpreters), or belongs to two of them.
-pub fn install_new(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
+pub(crate) fn install_new(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
     let mut seen = std::collections::HashSet::new();
     for entry in entries {
         let meta = &entry.meta;
@@ -50,7 +50,7 @@ pub fn install_new(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
 
 /// Places the cached `entries` into the env's site-packages by the link mode
 /// of the options, then writes each one's launchers and RECORD.
-pub fn install(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
+pub(crate) fn install(ctx: &Context, entries: &[SeedEntry]) -> anyhow::Result<()> {
     let mode = ctx.options.link_mode;
     let site_rel = &ctx.layout.site_packages;
     ctx.fs.ensure_dir(site_rel)?;
@@ -320,6 +320,6 @@ fn write_scripts_and_record(ctx: &Context, entry: &SeedEntry) -> anyhow::Result<
 
 /// What this env's launchers run: its interpreter by path, or, in a
 /// relocatable env, the one beside the launcher.
-pub fn launcher_interp(ctx: &Context) -> Interp<'_> {
+pub(crate) fn launcher_interp(ctx: &Context) -> Interp<'_> {
     launcher::interp_for(&ctx.env_exec_cmd, ctx.options.relocatable)
 }

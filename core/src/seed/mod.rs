@@ -7,18 +7,18 @@
 //! symlink, with console scripts and a RECORD written per env ([`install`]).
 //! The ensurepip route ([`ensurepip`]) is CPython's, kept as the fallback.
 
-pub mod ensurepip;
-pub mod entry;
-pub mod install;
-pub mod wheel;
+pub(crate) mod ensurepip;
+pub(crate) mod entry;
+pub(crate) mod install;
+pub(crate) mod wheel;
 
 use crate::context::{Context, Seeder};
 use crate::report::Event;
 
-pub use ensurepip::upgrade_dependencies;
+pub(crate) use ensurepip::upgrade_dependencies;
 
 /// CPython's `_setup_pip`, by the route the options choose.
-pub fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
     let info = &ctx.interpreter.info;
     // pip's Windows launchers are .exe trampolines (distlib's) that pip
     // builds itself: there, pip installs pip (ensurepip, as CPython does).

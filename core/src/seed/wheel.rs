@@ -8,11 +8,11 @@ use std::path::{Component, Path};
 /// A wheel this module will not lay out itself (pip can): the caller falls back to ensurepip.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct Unsupported(pub String);
+pub(crate) struct Unsupported(pub String);
 
 /// What unpacking found.
 #[derive(Debug)]
-pub struct Unpacked {
+pub(crate) struct Unpacked {
     /// Files written, relative to the destination, with whether each is executable.
     pub files: Vec<(String, bool)>,
     /// The `NAME-VERSION.dist-info` directory.
@@ -23,12 +23,12 @@ pub struct Unpacked {
 
 /// Bounds on what a wheel may unpack to: a zip that inflates beyond them is
 /// refused (pip's own wheel is ~10 MB and ~800 files unpacked).
-pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
-pub const MAX_FILES: usize = 100_000;
+pub(crate) const MAX_UNPACKED_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_FILES: usize = 100_000;
 
 /// One member file of a wheel, as its central directory describes it.
 #[derive(Debug, Clone)]
-pub struct Member {
+pub(crate) struct Member {
     /// Its index in the archive.
     pub index: usize,
     /// The archive name: a relative path of normal components, `/`-separated.
@@ -45,7 +45,7 @@ pub struct Member {
 /// what unpacking will write is known, and can be charged, before any of it
 /// is written.
 #[derive(Debug)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub dist_info: String,
     /// Every file but the wheel's own RECORD (the installer writes its own).
     pub files: Vec<Member>,
@@ -56,12 +56,12 @@ pub struct Manifest {
 
 impl Manifest {
     /// The bytes the files declare.
-    pub fn total_size(&self) -> u64 {
+    pub(crate) fn total_size(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
     }
 
     /// The bytes of its Python sources (what their byte-code will roughly take).
-    pub fn source_size(&self) -> u64 {
+    pub(crate) fn source_size(&self) -> u64 {
         self.files
             .iter()
             .filter(|f| f.name.ends_with(".py"))
@@ -75,7 +75,7 @@ const MAX_METADATA_BYTES: u64 = 1 << 20;
 
 /// Reads and checks the table of contents of the wheel `zip`; `what` names
 /// it in errors.
-pub fn manifest<R: Read + std::io::Seek>(
+pub(crate) fn manifest<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     what: &str,
 ) -> anyhow::Result<Manifest> {
@@ -159,7 +159,7 @@ pub fn manifest<R: Read + std::io::Seek>(
 }
 
 /// Opens the wheel at `path` as a zip archive; `what` names it in errors.
-pub fn open(path: &Path) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
+pub(crate) fn open(path: &Path) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
     zip::ZipArchive::new(std::io::BufReader::new(file))
@@ -169,7 +169,7 @@ pub fn open(path: &Path) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<st
 /// Unpacks `wheel` into `dest` as pip does for a pure-Python wheel,
 /// skipping its RECORD (the installer writes its own). Each member is
 /// streamed to its file and may not inflate past the size it declares.
-pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
+pub(crate) fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
     let mut zip = open(wheel)?;
     let what = wheel.display().to_string();
     let contents = manifest(&mut zip, &what)?;
@@ -205,7 +205,7 @@ pub fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked>
 
 /// The distribution name and version a wheel's file name gives
 /// (`NAME-VERSION(-BUILD)?-PY-ABI-PLATFORM.whl`), if it is one.
-pub fn name_and_version(file_name: &str) -> Option<(String, String)> {
+pub(crate) fn name_and_version(file_name: &str) -> Option<(String, String)> {
     let stem = file_name.strip_suffix(".whl")?;
     let parts: Vec<&str> = stem.split('-').collect();
     if !(5..=6).contains(&parts.len()) {
@@ -222,7 +222,7 @@ pub fn name_and_version(file_name: &str) -> Option<(String, String)> {
 /// A console-script name a wheel not chosen by the user may put into
 /// `bin`: a plain file name that names none of the environment's own
 /// entries (its interpreters and activation scripts).
-pub fn check_script_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_script_name(name: &str) -> Result<(), String> {
     let plain = !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -244,7 +244,7 @@ pub fn check_script_name(name: &str) -> Result<(), String> {
 }
 
 /// Parses the `[console_scripts]` section of entry_points.txt.
-pub fn console_scripts(text: &str) -> BTreeMap<String, String> {
+pub(crate) fn console_scripts(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut in_section = false;
     for line in text.lines().map(str::trim) {
@@ -262,7 +262,7 @@ pub fn console_scripts(text: &str) -> BTreeMap<String, String> {
 /// The scripts pip generates for a wheel's console entry points under
 /// `--default-pip` (what ensurepip passes): versioned names for pip and
 /// easy_install follow the running Python, as pip special-cases them.
-pub fn scripts_to_generate(
+pub(crate) fn scripts_to_generate(
     console: &BTreeMap<String, String>,
     major: u32,
     minor: u32,

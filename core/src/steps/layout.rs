@@ -15,7 +15,7 @@ const EXE_MODE: u32 = 0o755;
 /// Creates the env dir's skeleton from the plan: include, site-packages
 /// (and 3.15's platlib), the `lib64 -> lib` link, and bin. Existing
 /// symlinked dirs are refused.
-pub fn ensure_directories(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn ensure_directories(ctx: &Context) -> anyhow::Result<()> {
     let plan = &ctx.plan;
     let last = plan.dirs.len().saturating_sub(1);
     for (i, dir) in plan.dirs.iter().enumerate() {
@@ -46,26 +46,16 @@ fn write_pip_hook(ctx: &Context) -> anyhow::Result<()> {
 }
 
 /// `.gitignore` that makes git ignore the whole environment (CPython 3.13).
-pub fn create_git_ignore_file(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn create_git_ignore_file(ctx: &Context) -> anyhow::Result<()> {
     let text = "# Created by venv; see https://docs.python.org/3/library/venv.html\n*\n";
     ctx.fs
         .write_file(Path::new(".gitignore"), text.as_bytes(), None)
 }
 
-/// The interpreter's other names in bin (`python`, `python3`, ...), as the plan has them.
-pub fn interpreter_names(ctx: &Context) -> Vec<String> {
-    ctx.plan
-        .executables
-        .iter()
-        .filter(|e| e.alias)
-        .filter_map(|e| e.path.rsplit('/').next().map(str::to_owned))
-        .collect()
-}
-
 /// Links (or copies, with `--copies`) the base interpreter into bin, as the
 /// plan says; on Windows, links that cannot be made are undone and the
 /// plan's copies made instead.
-pub fn setup_python(ctx: &Context) -> anyhow::Result<()> {
+pub(crate) fn setup_python(ctx: &Context) -> anyhow::Result<()> {
     let plan = &ctx.plan;
     let mut made: Vec<&Entry> = Vec::new();
     for entry in &plan.executables {
@@ -109,7 +99,7 @@ pub fn setup_python(ctx: &Context) -> anyhow::Result<()> {
 
 /// Makes one planned file: a link (re-pointed if it names another target),
 /// or a copy (reported, with its size).
-pub fn place(ctx: &Context, entry: &Entry) -> anyhow::Result<()> {
+pub(crate) fn place(ctx: &Context, entry: &Entry) -> anyhow::Result<()> {
     let rel = Path::new(&entry.path);
     match &entry.source {
         Source::Link(target) => place_link(ctx, rel, target, !entry.alias),

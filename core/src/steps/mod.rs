@@ -7,7 +7,7 @@
 //! Wrappers compose: [`crate::plugin::PluginSteps`] wraps any `Steps` (the
 //! defaults or a caller's own) and adds the plugins' hooks around it.
 
-pub mod layout;
+pub(crate) mod layout;
 
 use crate::context::Context;
 

@@ -19,7 +19,7 @@ struct Frame {
 
 /// Removes `name` inside `parent` and everything below it. A missing
 /// `name` is not an error. A symbolic link or file at `name` is unlinked.
-pub fn remove_tree(parent: impl AsFd, name: &OsStr) -> io::Result<()> {
+pub(crate) fn remove_tree(parent: impl AsFd, name: &OsStr) -> io::Result<()> {
     let parent = parent.as_fd();
     let root = match open_dir(parent, name) {
         Ok(fd) => fd,

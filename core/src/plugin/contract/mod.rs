@@ -9,10 +9,10 @@
 //! ([`wit_context`]) and from there into an older one (`From` in each
 //! frozen module), so a hook call never matches on versions per field.
 
-pub mod v0_1_0;
-pub mod v0_2_0;
+pub(crate) mod v0_1_0;
+pub(crate) mod v0_2_0;
 
-pub use v0_2_0 as latest;
+pub(crate) use v0_2_0 as latest;
 
 use std::path::Path;
 
@@ -24,7 +24,7 @@ use super::spec::{Hooks, PluginSpec};
 use crate::context::Context;
 
 /// The package every name of the contract starts with.
-pub const PACKAGE: &str = "venv:plugin";
+pub(crate) const PACKAGE: &str = "venv:plugin";
 
 /// A contract version this host speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,14 +61,14 @@ impl Version {
 /// A loaded component's hooks, resolved once (one value per contract
 /// version): a call is one method, whatever version the plugin speaks.
 #[derive(Clone)]
-pub enum Exports {
+pub(crate) enum Exports {
     V0_1_0(v0_1_0::Exports),
     V0_2_0(v0_2_0::Exports),
 }
 
 impl Exports {
     /// The hooks `hooks` names, for a component built for `version`.
-    pub fn resolve<T>(
+    pub(crate) fn resolve<T>(
         version: Version,
         hooks: Hooks,
         pre: &InstancePre<T>,
@@ -79,21 +79,14 @@ impl Exports {
         })
     }
 
-    pub fn version(&self) -> Version {
-        match self {
-            Exports::V0_1_0(_) => Version::V0_1_0,
-            Exports::V0_2_0(_) => Version::V0_2_0,
-        }
-    }
-
-    pub fn hooks(&self) -> Hooks {
+    pub(crate) fn hooks(&self) -> Hooks {
         match self {
             Exports::V0_1_0(e) => e.hooks(),
             Exports::V0_2_0(e) => e.hooks(),
         }
     }
 
-    pub async fn post_setup<T: Send>(
+    pub(crate) async fn post_setup<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -105,7 +98,7 @@ impl Exports {
         }
     }
 
-    pub async fn supported_scms<T: Send>(
+    pub(crate) async fn supported_scms<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -116,7 +109,7 @@ impl Exports {
         }
     }
 
-    pub async fn create_ignore_file<T: Send>(
+    pub(crate) async fn create_ignore_file<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -130,7 +123,7 @@ impl Exports {
     }
 
     /// 0.2.0 and later.
-    pub async fn create_activators<T: Send>(
+    pub(crate) async fn create_activators<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -143,7 +136,7 @@ impl Exports {
     }
 
     /// 0.2.0 and later.
-    pub async fn seed<T: Send>(
+    pub(crate) async fn seed<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -158,7 +151,7 @@ impl Exports {
 
 /// Adds the imports of every version this host speaks, served by `D`, to
 /// `linker` (their names carry the version, so all coexist).
-pub fn add_to_linker<T: Send + 'static, D>(
+pub(crate) fn add_to_linker<T: Send + 'static, D>(
     linker: &mut Linker<T>,
     get: fn(&mut T) -> D::Data<'_>,
 ) -> wasmtime::Result<()>
@@ -178,7 +171,8 @@ where
 }
 
 /// An interface's full name in a contract version (`venv:plugin/post-setup@0.2.0`).
-pub fn versioned(interface: &str, version: Version) -> String {
+#[cfg(test)]
+fn versioned(interface: &str, version: Version) -> String {
     format!("{PACKAGE}/{interface}@{}", version.as_str())
 }
 
@@ -191,7 +185,7 @@ fn split_name(full: &str) -> Option<(&str, &str)> {
 
 /// What a component's names say about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Classified {
+pub(crate) enum Classified {
     /// Built for `version`, exporting `hooks` (possibly none).
     Speaks { version: Version, hooks: Hooks },
     /// Some name carries a version this host does not speak.
@@ -201,7 +195,7 @@ pub enum Classified {
 }
 
 /// Reads the contract version and the hooks from a component's imports and exports.
-pub fn classify(engine: &Engine, component: &Component) -> Classified {
+pub(crate) fn classify(engine: &Engine, component: &Component) -> Classified {
     let ty = component.component_type();
     let mut version = None;
     let mut hooks = Hooks::default();
@@ -241,7 +235,7 @@ pub fn classify(engine: &Engine, component: &Component) -> Classified {
 
 /// The imports of a component: each name with the functions it takes from
 /// that instance (empty for a bare function or type).
-pub fn imports(engine: &Engine, component: &Component) -> Vec<(String, Vec<String>)> {
+pub(crate) fn imports(engine: &Engine, component: &Component) -> Vec<(String, Vec<String>)> {
     component
         .component_type()
         .imports(engine)
@@ -260,7 +254,7 @@ pub fn imports(engine: &Engine, component: &Component) -> Vec<(String, Vec<Strin
 }
 
 /// The latest contract's `context` record for one hook call.
-pub fn wit_context(ctx: &Context, spec: &PluginSpec) -> latest::types::Context {
+pub(crate) fn wit_context(ctx: &Context, spec: &PluginSpec) -> latest::types::Context {
     use latest::types;
     let s = |p: &Path| p.to_string_lossy().into_owned();
     let opts = &ctx.options;

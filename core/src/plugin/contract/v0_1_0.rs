@@ -10,8 +10,8 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use exports::venv::plugin::{post_setup, scm_ignore};
-pub use venv::plugin::{host, types};
+pub(crate) use exports::venv::plugin::{post_setup, scm_ignore};
+pub(crate) use venv::plugin::{host, types};
 
 use wasmtime::component::{HasData, Instance, InstancePre, Linker};
 use wasmtime::Store;
@@ -22,14 +22,14 @@ use super::v0_2_0::missing;
 
 /// The hooks a 0.1.0 component exports, found once when it is loaded.
 #[derive(Clone, Default)]
-pub struct Exports {
+pub(crate) struct Exports {
     post_setup: Option<post_setup::GuestIndices>,
     scm_ignore: Option<scm_ignore::GuestIndices>,
 }
 
 impl Exports {
     /// Resolves the hooks `hooks` names (0.1.0 has no activator or seeder).
-    pub fn resolve<T>(pre: &InstancePre<T>, hooks: Hooks) -> wasmtime::Result<Exports> {
+    pub(crate) fn resolve<T>(pre: &InstancePre<T>, hooks: Hooks) -> wasmtime::Result<Exports> {
         Ok(Exports {
             post_setup: hooks
                 .post_setup
@@ -42,7 +42,7 @@ impl Exports {
         })
     }
 
-    pub fn hooks(&self) -> Hooks {
+    pub(crate) fn hooks(&self) -> Hooks {
         Hooks {
             post_setup: self.post_setup.is_some(),
             scm_ignore: self.scm_ignore.is_some(),
@@ -50,7 +50,7 @@ impl Exports {
         }
     }
 
-    pub async fn post_setup<T: Send>(
+    pub(crate) async fn post_setup<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -62,7 +62,7 @@ impl Exports {
             .await
     }
 
-    pub async fn supported_scms<T: Send>(
+    pub(crate) async fn supported_scms<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -71,7 +71,7 @@ impl Exports {
         guest.call_supported_scms(&mut *store).await
     }
 
-    pub async fn create_ignore_file<T: Send>(
+    pub(crate) async fn create_ignore_file<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -86,7 +86,7 @@ impl Exports {
 }
 
 /// Adds this version's imports (`host`, `types`), served by `D`, to `linker`.
-pub fn add_to_linker<T: Send + 'static, D>(
+pub(crate) fn add_to_linker<T: Send + 'static, D>(
     linker: &mut Linker<T>,
     get: fn(&mut T) -> D::Data<'_>,
 ) -> wasmtime::Result<()>
@@ -99,7 +99,7 @@ where
     Ok(())
 }
 
-pub const VERSION: &str = "0.1.0";
+pub(crate) const VERSION: &str = "0.1.0";
 
 /// 0.1.0's context is 0.2.0's without `read-dirs`.
 impl From<latest::types::Context> for types::Context {

@@ -10,10 +10,10 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use exports::venv::plugin::{activator, post_setup, scm_ignore, seeder};
-pub use venv::plugin::{host, runner, types, wheels};
+pub(crate) use exports::venv::plugin::{activator, post_setup, scm_ignore, seeder};
+pub(crate) use venv::plugin::{host, runner, types, wheels};
 
-pub const VERSION: &str = "0.2.0";
+pub(crate) const VERSION: &str = "0.2.0";
 
 use wasmtime::component::{HasData, Instance, InstancePre, Linker};
 use wasmtime::Store;
@@ -22,7 +22,7 @@ use super::super::spec::Hooks;
 
 /// The hooks a 0.2.0 component exports, found once when it is loaded.
 #[derive(Clone, Default)]
-pub struct Exports {
+pub(crate) struct Exports {
     post_setup: Option<post_setup::GuestIndices>,
     scm_ignore: Option<scm_ignore::GuestIndices>,
     activator: Option<activator::GuestIndices>,
@@ -31,7 +31,7 @@ pub struct Exports {
 
 impl Exports {
     /// Resolves the hooks `hooks` names (every one must be there).
-    pub fn resolve<T>(pre: &InstancePre<T>, hooks: Hooks) -> wasmtime::Result<Exports> {
+    pub(crate) fn resolve<T>(pre: &InstancePre<T>, hooks: Hooks) -> wasmtime::Result<Exports> {
         Ok(Exports {
             post_setup: hooks
                 .post_setup
@@ -52,7 +52,7 @@ impl Exports {
         })
     }
 
-    pub fn hooks(&self) -> Hooks {
+    pub(crate) fn hooks(&self) -> Hooks {
         Hooks {
             post_setup: self.post_setup.is_some(),
             scm_ignore: self.scm_ignore.is_some(),
@@ -61,7 +61,7 @@ impl Exports {
         }
     }
 
-    pub async fn post_setup<T: Send>(
+    pub(crate) async fn post_setup<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -71,7 +71,7 @@ impl Exports {
         guest.call_post_setup(&mut *store, ctx).await
     }
 
-    pub async fn supported_scms<T: Send>(
+    pub(crate) async fn supported_scms<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -80,7 +80,7 @@ impl Exports {
         guest.call_supported_scms(&mut *store).await
     }
 
-    pub async fn create_ignore_file<T: Send>(
+    pub(crate) async fn create_ignore_file<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -91,7 +91,7 @@ impl Exports {
         guest.call_create_ignore_file(&mut *store, scm, ctx).await
     }
 
-    pub async fn create_activators<T: Send>(
+    pub(crate) async fn create_activators<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -101,7 +101,7 @@ impl Exports {
         guest.call_create_activators(&mut *store, ctx).await
     }
 
-    pub async fn seed<T: Send>(
+    pub(crate) async fn seed<T: Send>(
         &self,
         store: &mut Store<T>,
         instance: &Instance,
@@ -121,7 +121,7 @@ pub(super) fn missing<'a, I>(indices: &'a Option<I>, hook: &str) -> wasmtime::Re
 
 /// Adds this version's imports (`host`, `runner`, `wheels`, `types`), served
 /// by `D`, to `linker`.
-pub fn add_to_linker<T: Send + 'static, D>(
+pub(crate) fn add_to_linker<T: Send + 'static, D>(
     linker: &mut Linker<T>,
     get: fn(&mut T) -> D::Data<'_>,
 ) -> wasmtime::Result<()>
