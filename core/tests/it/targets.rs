@@ -6,7 +6,8 @@
 //! The targets' standard libraries come from rustup
 //! (`tools/install-test-deps.sh` adds them); where rustup cannot download
 //! them, Debian's rustc-web builds std from its source (`-Zbuild-std`, the
-//! route of `/work/shared/notes/wasm-toolchain.md`). A few dependencies
+//! Debian route `tools/install-wasm-toolchain.sh` describes; it needs a
+//! rustc-web new enough for wasmtime, 1.97 or later). A few dependencies
 //! compile C in their build scripts (zstd for wasmtime's cache, wasmtime's
 //! Windows fiber helper, blake3's SIMD code), which would need a C cross
 //! compiler and the platform's SDK. `cargo check` links nothing, so their
