@@ -187,7 +187,10 @@ impl PyvenvCfg {
 }
 
 /// CPython's `create_configuration` step.
-pub(crate) fn create_configuration(ctx: &Context, system_site_packages: bool) -> anyhow::Result<()> {
+pub(crate) fn create_configuration(
+    ctx: &Context,
+    system_site_packages: bool,
+) -> anyhow::Result<()> {
     let text = PyvenvCfg::for_env(ctx, system_site_packages).render();
     ctx.fs.write_file(&ctx.layout.cfg, text.as_bytes(), None)
 }

@@ -273,7 +273,10 @@ pub(crate) fn is_owned(meta: &std::fs::Metadata) -> bool {
 /// Where the data of a file with holes is: `Ok(None)` when it has none
 /// (every byte allocated), else its data regions as (offset, length), in
 /// order; `Err(why)` when it has holes that cannot be mapped here.
-pub(crate) fn data_regions(file: &std::fs::File, size: u64) -> Result<Option<Vec<(u64, u64)>>, String> {
+pub(crate) fn data_regions(
+    file: &std::fs::File,
+    size: u64,
+) -> Result<Option<Vec<(u64, u64)>>, String> {
     #[cfg(not(unix))]
     {
         // No allocation count to tell a file with holes.

@@ -113,7 +113,10 @@ pub(crate) struct Staging {
 
 impl Staging {
     /// Prepares ENV_DIR for building and returns the directory to build in.
-    pub(crate) fn begin(env_dir: &Path, on_existing: OnExisting) -> Result<(Staging, Dir), VenvError> {
+    pub(crate) fn begin(
+        env_dir: &Path,
+        on_existing: OnExisting,
+    ) -> Result<(Staging, Dir), VenvError> {
         let (parent_path, final_name) = match (env_dir.parent(), env_dir.file_name()) {
             (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
             _ => {

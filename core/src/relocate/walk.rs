@@ -47,7 +47,10 @@ impl Walked {
     }
 
     /// The direct children of `dir`.
-    pub(crate) fn in_dir<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = (&'a Path, Kind)> + 'a {
+    pub(crate) fn in_dir<'a>(
+        &'a self,
+        dir: &'a Path,
+    ) -> impl Iterator<Item = (&'a Path, Kind)> + 'a {
         self.entries
             .range(dir.to_path_buf()..)
             .skip_while(move |(p, _)| p.as_path() == dir)

@@ -159,7 +159,9 @@ pub(crate) fn manifest<R: Read + std::io::Seek>(
 }
 
 /// Opens the wheel at `path` as a zip archive; `what` names it in errors.
-pub(crate) fn open(path: &Path) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
+pub(crate) fn open(
+    path: &Path,
+) -> anyhow::Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
     zip::ZipArchive::new(std::io::BufReader::new(file))
