@@ -130,6 +130,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = SeederArg::Auto)]
     pub seeder: SeederArg,
 
+    /// Install pip without byte-code: Python writes it on first import, as
+    /// after `uv venv --seed` (CPython's ensurepip compiles it).
+    #[arg(long)]
+    pub no_compile: bool,
+
     /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
     #[arg(long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
@@ -279,6 +284,7 @@ const CREATION: &[&str] = &[
     "scm_ignore_files",
     "link_mode",
     "seeder",
+    "no_compile",
 ];
 
 /// The plugin flags (they also shape what `--show-policy` shows).
@@ -314,7 +320,7 @@ fn conflicts() -> Vec<(&'static str, Vec<&'static str>)> {
         ("without_scm_ignore_files", vec!["scm_ignore_files"]),
         // pip is what --upgrade-deps upgrades and what --seeder and
         // --link-mode put in.
-        ("without_pip", vec!["upgrade_deps", "seeder", "link_mode"]),
+        ("without_pip", vec!["upgrade_deps", "seeder", "link_mode", "no_compile"]),
         ("relocatable", vec!["check", "pack"]),
     ];
     for (i, &existing) in EXISTING.iter().enumerate() {
@@ -441,6 +447,7 @@ impl Cli {
             link_mode: self.link_mode.into(),
             seeder: self.seeder.into(),
             relocatable: self.relocatable,
+            no_compile: self.no_compile,
             program: Some(
                 std::env::current_exe()
                     .map(|p| p.display().to_string())

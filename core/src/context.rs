@@ -47,6 +47,10 @@ pub struct Options {
     /// The program `command =` in pyvenv.cfg names (3.11+): the `venv`
     /// binary passes itself; a library caller names what recreates its envs.
     pub program: Option<String>,
+    /// `--no-compile`: pip's files (and seeded wheels) go in without
+    /// byte-code, which Python writes on first import (`uv venv --seed`'s
+    /// way); CPython's ensurepip compiles them.
+    pub no_compile: bool,
     /// `--relocatable`: activation scripts and launchers find the
     /// environment from their own location, so it keeps working after a
     /// move or copy; pyvenv.cfg says `relocatable = true`.

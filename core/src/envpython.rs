@@ -65,17 +65,25 @@ pub fn run_checked(
     args: &[&str],
     on_line: &mut dyn FnMut(&str),
 ) -> anyhow::Result<()> {
-    let finished = python(&ctx.env_exec_cmd, &ctx.env_dir)
-        .args(args)
-        .run(&mut |line| {
-            on_line(line);
-            std::ops::ControlFlow::Continue(())
-        })?;
+    let command = python(&ctx.env_exec_cmd, &ctx.env_dir).args(args);
+    run_checked_command(ctx, command, on_line)
+}
+
+/// [`run_checked`] for a command set up otherwise (more variables, say).
+pub fn run_checked_command(
+    ctx: &Context,
+    command: ChildCommand,
+    on_line: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let finished = command.run(&mut |line| {
+        on_line(line);
+        std::ops::ControlFlow::Continue(())
+    })?;
     if !finished.status.success() {
+        let _ = ctx;
         anyhow::bail!(
-            "`{} {}` exited with {}: {}",
-            ctx.env_exec_cmd.display(),
-            args.join(" "),
+            "`{}` exited with {}: {}",
+            command.command_line(),
             finished.status,
             finished.tail.join(" | ")
         );

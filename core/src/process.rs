@@ -142,6 +142,15 @@ impl ChildCommand {
         &self.program
     }
 
+    /// The program and its arguments, as one line for messages.
+    pub fn command_line(&self) -> String {
+        std::iter::once(self.program.as_os_str())
+            .chain(self.args.iter().map(OsString::as_os_str))
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// One more argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> ChildCommand {
         self.args.push(arg.as_ref().to_owned());

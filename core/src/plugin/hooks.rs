@@ -186,6 +186,7 @@ impl PluginHost {
                     bin_names,
                     ready: ready.clone(),
                     pending: pending.clone(),
+                    bytecode: crate::seed::bytecode(ctx),
                 }),
             };
             let fail = |f| PluginError::in_hook(&plugin.spec, hook, f);

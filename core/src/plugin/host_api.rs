@@ -61,6 +61,8 @@ pub(super) struct WheelInstaller {
     pub ready: Arc<Mutex<Vec<entry::SeedEntry>>>,
     /// Preparations still running (see [`Pending`]).
     pub pending: Pending,
+    /// With byte-code or without (`--no-compile`).
+    pub bytecode: entry::Bytecode,
 }
 
 /// The longest line of a program's output passed on as progress.
@@ -287,6 +289,7 @@ fn prepare_wheel(
         &digest,
         &wheels.interpreter,
         reporter,
+        wheels.bytecode,
         bounds,
     )
     .map_err(|e| format!("install-wheel: {shown}: {e:#}"))

@@ -15,6 +15,13 @@ pub(crate) fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
     } else {
         &["-Im", "ensurepip", "--upgrade", "--default-pip"]
     };
+    if ctx.options.no_compile {
+        // ensurepip has no flag for it; the pip it runs reads this.
+        let command = envpython::python(&ctx.env_exec_cmd, &ctx.env_dir)
+            .env("PIP_NO_COMPILE", "1")
+            .args(args);
+        return envpython::run_checked_command(ctx, command, &mut |_| {});
+    }
     envpython::run_checked(ctx, args, &mut |_| {})
 }
 

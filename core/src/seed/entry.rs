@@ -95,10 +95,19 @@ pub(crate) fn ensure(
     wheel: &BundledWheel,
     interp: &Interpreter,
     reporter: &SharedReporter,
+    bytecode: Bytecode,
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache)?;
     let digest = wheel_digest(&root, &wheel.path)?;
-    ensure_digested(cache, wheel, &digest, interp, reporter, Bounds::default())
+    ensure_digested(cache, wheel, &digest, interp, reporter, bytecode, Bounds::default())
+}
+
+/// Whether an entry comes with byte-code (ensurepip's way) or without it
+/// (`--no-compile`: Python writes it on first import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bytecode {
+    Compiled,
+    Sources,
 }
 
 /// The seed entries' directory: the cache's, or a private one.
@@ -117,6 +126,7 @@ pub(crate) fn ensure_digested(
     digest: &str,
     interp: &Interpreter,
     reporter: &SharedReporter,
+    bytecode: Bytecode,
     bounds: Bounds<'_>,
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache)?;
@@ -135,17 +145,20 @@ pub(crate) fn ensure_digested(
         v.1,
         v.2
     );
+    // Without byte-code: a compiled entry serves as well (its byte-code is
+    // left out), else one of sources alone is built (nothing compiled).
+    if bytecode == Bytecode::Sources {
+        if let Some(entry) = load(&root, &name) {
+            return charged(entry.without_bytecode(), bounds);
+        }
+    }
+    let name = match bytecode {
+        Bytecode::Compiled => name,
+        Bytecode::Sources => format!("{name}-sources"),
+    };
     let dir = root.join(&name);
     if let Some(entry) = load(&root, &name) {
-        let meta = &entry.meta;
-        let bytes = meta
-            .files
-            .iter()
-            .chain(&meta.compiled)
-            .map(|f| f.size)
-            .sum();
-        bounds.charge(bytes, entry_count(meta))?;
-        return Ok(entry);
+        return charged(entry, bounds);
     }
     let started = std::time::Instant::now();
     create_private_dir(&root)?;
@@ -154,7 +167,7 @@ pub(crate) fn ensure_digested(
     // dropped, so a build that fails, is refused or is stopped at its
     // deadline leaves nothing behind.
     let tmp = crate::temp::TempDir::new_in(&root, ".tmp-")?;
-    let meta = build(&root, tmp.path(), wheel, interp, reporter, bounds)?;
+    let meta = build(&root, tmp.path(), wheel, interp, reporter, bytecode, bounds)?;
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
@@ -170,6 +183,26 @@ pub(crate) fn ensure_digested(
         elapsed: started.elapsed(),
     });
     load(&root, &name).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
+}
+
+/// A cached entry, charged what placing it will write.
+fn charged(entry: SeedEntry, bounds: Bounds<'_>) -> anyhow::Result<SeedEntry> {
+    let meta = &entry.meta;
+    let bytes = meta.files.iter().chain(&meta.compiled).map(|f| f.size).sum();
+    bounds.charge(bytes, entry_count(meta))?;
+    Ok(entry)
+}
+
+impl SeedEntry {
+    /// The same entry without its byte-code (and the `__pycache__`
+    /// directories that only held it).
+    fn without_bytecode(mut self) -> SeedEntry {
+        self.meta.compiled.clear();
+        self.meta
+            .dirs
+            .retain(|d| !d.split('/').any(|part| part == "__pycache__"));
+        self
+    }
 }
 
 /// The entry `name` under `root`, if complete, current and trusted (the
@@ -231,6 +264,7 @@ fn build(
     wheel: &BundledWheel,
     interp: &Interpreter,
     reporter: &SharedReporter,
+    bytecode: Bytecode,
     bounds: Bounds<'_>,
 ) -> anyhow::Result<EntryMeta> {
     let site = dir.join("site-packages");
@@ -245,12 +279,17 @@ fn build(
             &mut wheel::open(&wheel.path)?,
             &wheel.path.display().to_string(),
         )?;
-        let sources = manifest
-            .files
-            .iter()
-            .filter(|f| f.name.ends_with(".py"))
-            .count() as u64;
-        charged_compiled = manifest.source_size();
+        let sources = match bytecode {
+            Bytecode::Compiled => manifest
+                .files
+                .iter()
+                .filter(|f| f.name.ends_with(".py"))
+                .count() as u64,
+            Bytecode::Sources => 0,
+        };
+        if bytecode == Bytecode::Compiled {
+            charged_compiled = manifest.source_size();
+        }
         let entries =
             manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
         bounds.charge(manifest.total_size() + charged_compiled, entries)?;
@@ -263,7 +302,10 @@ fn build(
     let mut rel_files: Vec<String> = unpacked.files.iter().map(|(p, _)| p.clone()).collect();
     rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
     rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
-    let sources: Vec<&String> = rel_files.iter().filter(|p| p.ends_with(".py")).collect();
+    let sources: Vec<&String> = match bytecode {
+        Bytecode::Compiled => rel_files.iter().filter(|p| p.ends_with(".py")).collect(),
+        Bytecode::Sources => Vec::new(),
+    };
     let task = Task::CompileSeed {
         package: wheel.name.clone(),
         python: interp.info.version_string(),
@@ -408,6 +450,9 @@ fn compile(
     task: &Task,
     deadline: Option<Instant>,
 ) -> anyhow::Result<Vec<String>> {
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8)

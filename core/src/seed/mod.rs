@@ -37,7 +37,13 @@ pub(crate) fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
         Seeder::Auto | Seeder::Native => {
             let mut entries = Vec::new();
             for wheel in &info.bundled_wheels {
-                match entry::ensure(&ctx.cache, wheel, &ctx.interpreter, &ctx.reporter) {
+                match entry::ensure(
+                    &ctx.cache,
+                    wheel,
+                    &ctx.interpreter,
+                    &ctx.reporter,
+                    bytecode(ctx),
+                ) {
                     Ok(e) => entries.push(e),
                     // A wheel we cannot lay out like pip would (e.g. with a .data dir): let pip do it.
                     Err(err) if seeder == Seeder::Auto && err.is::<wheel::Unsupported>() => {
@@ -52,6 +58,16 @@ pub(crate) fn setup_pip(ctx: &Context) -> anyhow::Result<()> {
             install::install(ctx, &entries)?;
             copy_env_wheels(ctx)
         }
+    }
+}
+
+/// Whether pip's files come with byte-code (ensurepip's way) or without
+/// (`--no-compile`).
+pub(crate) fn bytecode(ctx: &Context) -> entry::Bytecode {
+    if ctx.options.no_compile {
+        entry::Bytecode::Sources
+    } else {
+        entry::Bytecode::Compiled
     }
 }
 

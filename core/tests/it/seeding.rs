@@ -335,3 +335,73 @@ fn upgrade_deps_streams_pips_output() {
         "pip was not upgraded: {version}"
     );
 }
+
+/// The byte-code files under `dir`.
+fn pyc_files(dir: &Path) -> Vec<PathBuf> {
+    walk_files(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pyc"))
+        .collect()
+}
+
+/// The cache's seed entries (directory names).
+fn seed_entries(cache: &Path) -> Vec<String> {
+    names_containing(&cache.join("seed"), "pip-")
+}
+
+#[test]
+fn no_compile_places_pip_without_byte_code_and_builds_nothing_compiled() {
+    let s = Scratch::new();
+    let out = s.venv(&["-p", &py(), "--no-compile", "env"]);
+    assert_ok(&out, "venv --no-compile");
+    let env = s.path().join("env");
+    let site = site_packages(&env);
+    assert_eq!(pyc_files(&site), Vec::<PathBuf>::new(), "byte-code was placed");
+    let record = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("pip-"))
+        .map(|e| std::fs::read_to_string(e.path().join("RECORD")).unwrap())
+        .unwrap();
+    assert!(!record.contains("__pycache__"), "RECORD lists byte-code");
+    assert_records_hold(&env);
+    let pip = run(&env.join("bin/pip"), &["--version"]);
+    assert_ok(&pip, "pip --version in a --no-compile env");
+    // Cold, nothing was compiled: the cache holds a sources-only entry.
+    let entries = seed_entries(&s.cache());
+    assert!(
+        !entries.is_empty() && entries.iter().all(|e| e.ends_with("-sources")),
+        "{entries:?}"
+    );
+    // The default (CPython's) still compiles, into an entry of its own.
+    let out = s.venv(&["-p", &py(), "compiled"]);
+    assert_ok(&out, "venv after --no-compile");
+    assert!(!pyc_files(&site_packages(&s.path().join("compiled"))).is_empty());
+}
+
+#[test]
+fn no_compile_uses_a_compiled_entry_without_its_byte_code() {
+    let s = Scratch::new();
+    assert_ok(&s.venv(&["-p", &py(), "first"]), "the compiled entry");
+    let before = seed_entries(&s.cache());
+    let out = s.venv(&["-p", &py(), "--no-compile", "env"]);
+    assert_ok(&out, "venv --no-compile, warm");
+    assert_eq!(seed_entries(&s.cache()), before, "a second entry was built");
+    assert_eq!(
+        pyc_files(&site_packages(&s.path().join("env"))),
+        Vec::<PathBuf>::new()
+    );
+    assert_records_hold(&s.path().join("env"));
+}
+
+#[test]
+fn no_compile_reaches_ensurepip_too() {
+    let s = Scratch::new();
+    let out = s.venv(&["-p", &py(), "--seeder", "ensurepip", "--no-compile", "env"]);
+    assert_ok(&out, "ensurepip with --no-compile");
+    let pip_pyc: Vec<PathBuf> = pyc_files(&site_packages(&s.path().join("env")))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/pip/"))
+        .collect();
+    assert_eq!(pip_pyc, Vec::<PathBuf>::new());
+}
