@@ -37,6 +37,7 @@ const MEANINGLESS: &[(&[&str], &str)] = &[
         "--link-mode",
     ),
     (&["--without-pip", "--seeder", "native", "env"], "--seeder"),
+    (&["--without-pip", "--no-compile", "env"], "--no-compile"),
     (
         &[
             "--without-scm-ignore-files",
