@@ -28,10 +28,12 @@ ls /usr/share/python-wheels/pip-*.whl >/dev/null 2>&1 || missing+=(python3-pip-w
 tools="$REPO_ROOT/target/test-tools"
 if [ ! -x "$tools/bin/maturin" ]; then
     /usr/bin/python3 -m venv "$tools"
-    "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2"
+    "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2"
 fi
+# (`python -m pip`: the environment's interpreter, wherever the tree was
+# copied from; its `pip` launcher would name the original's.)
 if [ ! -x "$tools/bin/uv" ]; then
-    "$tools/bin/pip" install --quiet --disable-pip-version-check "uv>=0.5,<1"
+    "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
 fi
 
 # The Windows and macOS code must type-check (core/tests/it/targets.rs): the

@@ -95,6 +95,13 @@ impl EnvBuilder {
             return Err(VenvError::PercentInPath { path: env_dir });
         }
         let info = &self.interpreter.info;
+        if opts.no_compile && opts.seeder == crate::context::Seeder::Ensurepip {
+            return Err(VenvError::InvalidFlag {
+                flag: "--no-compile",
+                value: "with --seeder ensurepip".to_owned(),
+                expected: "the native seeder (ensurepip byte-compiles pip whatever it is asked)",
+            });
+        }
         if opts.with_pip && !info.has_ensurepip {
             // The package Debian's own venv names: the version's, not python3-venv.
             let package = match info.implementation.as_str() {

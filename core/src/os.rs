@@ -184,7 +184,7 @@ pub(crate) fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
 #[cfg(unix)]
 pub(crate) type Lock = std::os::fd::OwnedFd;
 #[cfg(not(unix))]
-pub type Lock = ();
+pub(crate) type Lock = ();
 
 /// An exclusive, non-blocking lock on `dir` (a descriptor of its own, which
 /// holds the lock until dropped), or `None` if another process holds it.
@@ -488,6 +488,7 @@ fn is_dev_null(fd: &impl std::os::fd::AsFd) -> bool {
 }
 
 /// How long [`read_bounded`] waits for a pipe to deliver more.
+#[cfg(unix)]
 pub(crate) const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Reads at most `max` bytes from `path` without ever blocking for good:

@@ -466,9 +466,11 @@ fn own_process_group(_command: &mut Command) {}
 /// the run ends, every such process (and what is left of the group) is
 /// killed and reaped. Elsewhere only the group is killed.
 mod reaper {
+    #[cfg(target_os = "linux")]
     use std::time::{Duration, Instant};
 
     /// How long [`Reaper::finish`] keeps killing what appears.
+    #[cfg(target_os = "linux")]
     const SETTLE: Duration = Duration::from_secs(2);
 
     pub(super) struct Reaper {

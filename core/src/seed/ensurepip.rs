@@ -16,11 +16,11 @@ pub(crate) fn run_ensurepip(ctx: &Context) -> anyhow::Result<()> {
         &["-Im", "ensurepip", "--upgrade", "--default-pip"]
     };
     if ctx.options.no_compile {
-        // ensurepip has no flag for it; the pip it runs reads this.
-        let command = envpython::python(&ctx.env_exec_cmd, &ctx.env_dir)
-            .env("PIP_NO_COMPILE", "1")
-            .args(args);
-        return envpython::run_checked_command(ctx, command, &mut |_| {});
+        // ensurepip drops every PIP_* variable and pip's configuration, and
+        // has no flag of its own: its pip always compiles.
+        ctx.report(crate::report::Event::Warning {
+            message: "--no-compile: ensurepip byte-compiles pip whatever it is asked (it ignores pip's settings); the environment gets byte-code".to_owned(),
+        });
     }
     envpython::run_checked(ctx, args, &mut |_| {})
 }

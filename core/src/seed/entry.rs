@@ -136,8 +136,10 @@ pub(crate) fn ensure_digested(
         "" => "cpython",
         t => t,
     };
+    // The format is in the name: an entry another venv version wrote
+    // (another format) is never in the way of this one's.
     let name = format!(
-        "{}-{}-{}-{tag}-{}.{}.{}",
+        "{}-{}-{}-{tag}-{}.{}.{}-f{FORMAT}",
         wheel.name,
         wheel.version,
         &digest[..16],
@@ -171,9 +173,14 @@ pub(crate) fn ensure_digested(
     std::fs::write(tmp.path().join("entry.json"), serde_json::to_vec(&meta)?)?;
     let tmp_path = tmp.keep();
     if let Err(err) = std::fs::rename(&tmp_path, &dir) {
-        // Another creator won the race: its entry is as good as ours.
+        // Another creator won the race: its entry is as good as ours. An
+        // entry of ours that does not load (damaged, half removed) is
+        // replaced; one that is not ours is left alone.
+        let replaced = load(&root, &name).is_none()
+            && cache::is_trusted(&root, Path::new(&name), EntryType::Dir)
+            && replace_entry(&root, &name, &tmp_path).is_ok();
         let _ = std::fs::remove_dir_all(&tmp_path);
-        if load(&root, &name).is_none() {
+        if !replaced && load(&root, &name).is_none() {
             anyhow::bail!("cannot store cache entry {}: {err}", dir.display());
         }
     }
@@ -183,6 +190,14 @@ pub(crate) fn ensure_digested(
         elapsed: started.elapsed(),
     });
     load(&root, &name).ok_or_else(|| anyhow::anyhow!("cache entry {} vanished", dir.display()))
+}
+
+/// Removes the entry `name` under `root` (without following links) and
+/// renames `built` into its place.
+fn replace_entry(root: &Path, name: &str, built: &Path) -> std::io::Result<()> {
+    let dir = cap_std::fs::Dir::open_ambient_dir(root, cap_std::ambient_authority())?;
+    crate::tree::remove_tree(&dir, std::ffi::OsStr::new(name))?;
+    std::fs::rename(built, root.join(name))
 }
 
 /// A cached entry, charged what placing it will write.

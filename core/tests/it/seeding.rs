@@ -395,13 +395,10 @@ fn no_compile_uses_a_compiled_entry_without_its_byte_code() {
 }
 
 #[test]
-fn no_compile_reaches_ensurepip_too() {
+fn no_compile_is_refused_with_the_ensurepip_seeder() {
+    // ensurepip drops pip's settings and always compiles: no silent ignoring.
     let s = Scratch::new();
     let out = s.venv(&["-p", &py(), "--seeder", "ensurepip", "--no-compile", "env"]);
-    assert_ok(&out, "ensurepip with --no-compile");
-    let pip_pyc: Vec<PathBuf> = pyc_files(&site_packages(&s.path().join("env")))
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains("/pip/"))
-        .collect();
-    assert_eq!(pip_pyc, Vec::<PathBuf>::new());
+    assert_one_line_error(&out, &["--no-compile", "native seeder"]);
+    assert!(!s.path().join("env").exists());
 }

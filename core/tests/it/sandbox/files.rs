@@ -15,11 +15,11 @@ fn a_pipe_with_no_writer_is_refused_within_a_bound() {
     let pipe = s.path().join("plugin.wasm");
     fifo(&pipe);
     for args in [
-        vec!["--without-pip", "--plugin", pipe.to_str().unwrap(), "env"],
+        vec!["-p", &py(), "--without-pip", "--plugin", pipe.to_str().unwrap(), "env"],
         vec!["--inspect-plugin", pipe.to_str().unwrap()],
     ] {
         let started = Instant::now();
-        let out = run(&s, &args);
+        let out = s.venv(&args);
         assert!(!out.status.success(), "{args:?}");
         assert_stderr_has(&out, "pipe that sent nothing");
         assert!(
