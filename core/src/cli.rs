@@ -320,7 +320,10 @@ fn conflicts() -> Vec<(&'static str, Vec<&'static str>)> {
         ("without_scm_ignore_files", vec!["scm_ignore_files"]),
         // pip is what --upgrade-deps upgrades and what --seeder and
         // --link-mode put in.
-        ("without_pip", vec!["upgrade_deps", "seeder", "link_mode", "no_compile"]),
+        (
+            "without_pip",
+            vec!["upgrade_deps", "seeder", "link_mode", "no_compile"],
+        ),
         ("relocatable", vec!["check", "pack"]),
     ];
     for (i, &existing) in EXISTING.iter().enumerate() {

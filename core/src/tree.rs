@@ -17,7 +17,10 @@ pub(crate) use unix::remove_tree;
 /// Windows: cap-std's recursive removal, which deletes a link (or
 /// junction) rather than what it points to.
 #[cfg(not(unix))]
-pub(crate) fn remove_tree(parent: &cap_std::fs::Dir, name: &std::ffi::OsStr) -> std::io::Result<()> {
+pub(crate) fn remove_tree(
+    parent: &cap_std::fs::Dir,
+    name: &std::ffi::OsStr,
+) -> std::io::Result<()> {
     match parent.symlink_metadata(name) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),

@@ -99,7 +99,15 @@ pub(crate) fn ensure(
 ) -> anyhow::Result<SeedEntry> {
     let root = seed_root(cache)?;
     let digest = wheel_digest(&root, &wheel.path)?;
-    ensure_digested(cache, wheel, &digest, interp, reporter, bytecode, Bounds::default())
+    ensure_digested(
+        cache,
+        wheel,
+        &digest,
+        interp,
+        reporter,
+        bytecode,
+        Bounds::default(),
+    )
 }
 
 /// Whether an entry comes with byte-code (ensurepip's way) or without it
@@ -203,7 +211,12 @@ fn replace_entry(root: &Path, name: &str, built: &Path) -> std::io::Result<()> {
 /// A cached entry, charged what placing it will write.
 fn charged(entry: SeedEntry, bounds: Bounds<'_>) -> anyhow::Result<SeedEntry> {
     let meta = &entry.meta;
-    let bytes = meta.files.iter().chain(&meta.compiled).map(|f| f.size).sum();
+    let bytes = meta
+        .files
+        .iter()
+        .chain(&meta.compiled)
+        .map(|f| f.size)
+        .sum();
     bounds.charge(bytes, entry_count(meta))?;
     Ok(entry)
 }

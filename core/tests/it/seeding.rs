@@ -356,7 +356,11 @@ fn no_compile_places_pip_without_byte_code_and_builds_nothing_compiled() {
     assert_ok(&out, "venv --no-compile");
     let env = s.path().join("env");
     let site = site_packages(&env);
-    assert_eq!(pyc_files(&site), Vec::<PathBuf>::new(), "byte-code was placed");
+    assert_eq!(
+        pyc_files(&site),
+        Vec::<PathBuf>::new(),
+        "byte-code was placed"
+    );
     let record = std::fs::read_dir(&site)
         .unwrap()
         .flatten()

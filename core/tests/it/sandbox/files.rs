@@ -15,7 +15,14 @@ fn a_pipe_with_no_writer_is_refused_within_a_bound() {
     let pipe = s.path().join("plugin.wasm");
     fifo(&pipe);
     for args in [
-        vec!["-p", &py(), "--without-pip", "--plugin", pipe.to_str().unwrap(), "env"],
+        vec![
+            "-p",
+            &py(),
+            "--without-pip",
+            "--plugin",
+            pipe.to_str().unwrap(),
+            "env",
+        ],
         vec!["--inspect-plugin", pipe.to_str().unwrap()],
     ] {
         let started = Instant::now();
