@@ -14,11 +14,15 @@ import time
 
 
 def timed(cmd, target):
+    """Seconds for creating and removing `target`, and the creator's peak RSS (bytes)."""
     os.sync()
     start = time.perf_counter()
-    subprocess.run(cmd + [target], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd + [target], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit("failed: %s" % " ".join(cmd + [target]))
     shutil.rmtree(target)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, usage.ru_maxrss * 1024
 
 
 def main():
@@ -29,6 +33,7 @@ def main():
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--compare", metavar="VENV",
                    help="another venv binary (e.g. an older build) to time in the same run, interleaved")
+    p.add_argument("--no-cold", action="store_true", help="skip the cold compile times")
     a = p.parse_args()
     work = tempfile.mkdtemp(prefix="venv-plugin-bench-")
     plug = lambda name: os.path.join(a.plugins, name + ".wasm")
@@ -49,22 +54,29 @@ def main():
         for _, cmd in cases:  # warm: interpreter facts and compiled code cached
             timed(cmd, os.path.join(work, "warm"))
         times = {name: [] for name, _ in cases}
+        peaks = {name: [] for name, _ in cases}
         for i in range(a.runs):
             for name, cmd in cases:
-                times[name].append(timed(cmd, os.path.join(work, "env-%d" % i)))
+                seconds, peak = timed(cmd, os.path.join(work, "env-%d" % i))
+                times[name].append(seconds)
+                peaks[name].append(peak)
         print("\n### Warm plugin overhead (`venv --without-pip`, Python %s)\n" % a.python)
         if a.compare:
             print("Compared build: %s\n" % a.compare)
-        print("| creation | runs | median | overhead |")
-        print("|---|---|---|---|")
+        print("| creation | runs | median | ratio to no plugin | overhead | median peak RSS |")
+        print("|---|---|---|---|---|---|")
         for label, _ in builds:
             none = statistics.median(times[label + "no plugin"])
             for name, _ in cases:
                 if not name.startswith(label) or (not label and name.startswith("compared: ")):
                     continue
                 med = statistics.median(times[name])
-                print("| %s | %d | %.2f ms | %+.2f ms |" % (name, len(times[name]), med * 1e3, (med - none) * 1e3))
+                print("| %s | %d | %.2f ms | %.2fx | %+.2f ms | %.1f MiB |" % (
+                    name, len(times[name]), med * 1e3, med / none, (med - none) * 1e3,
+                    statistics.median(peaks[name]) / (1 << 20)))
 
+        if a.no_cold:
+            return
         print("\n### Cold compile (empty cache, reported by `venv -v`)\n")
         print("| plugin | size | median compile | runs |")
         print("|---|---|---|---|")

@@ -273,7 +273,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     let cache = cli.cache().with_reporter(reporter.clone());
     // --upgrade without -p: each environment keeps its own base.
     if options.upgrade && cli.python.is_none() {
-        let mut steps = steps_for(&resolved, &cache, &reporter)?;
+        let mut steps = steps_for(resolved, &cache, &reporter)?;
         for dir in &cli.dirs {
             let env_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
             let interpreter = match venv::cli_support::upgrade_base(&env_dir, &cache)? {
@@ -300,7 +300,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         version: interpreter.info.version_string(),
         path: interpreter.path.clone(),
     });
-    let mut steps = steps_for(&resolved, &cache, &reporter)?;
+    let mut steps = steps_for(resolved, &cache, &reporter)?;
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
         .with_reporter(reporter);
@@ -312,7 +312,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
 
 /// CPython's steps, wrapped by the plugin host when plugins apply.
 fn steps_for(
-    resolved: &policy::Resolved,
+    resolved: policy::Resolved,
     cache: &venv::Cache,
     reporter: &SharedReporter,
 ) -> Result<Box<dyn Steps>, VenvError> {
@@ -320,7 +320,7 @@ fn steps_for(
         return Ok(Box::new(DefaultSteps));
     }
     let host = PluginHost::load(
-        &resolved.specs,
+        resolved.specs,
         HostOptions {
             limits: resolved.limits,
             cache: cache.clone(),

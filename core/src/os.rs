@@ -151,6 +151,32 @@ pub(crate) fn create_private_dir(dir: &Path, recursive: bool) -> io::Result<()> 
 
 /// The numbers that change when a file is replaced or modified: device,
 /// inode, size and modification time (Windows: size and times only).
+/// What changes whenever a file's contents do, and cannot be set back by
+/// its owner: [`file_identity`] plus the inode's change time, which the
+/// kernel sets to "now" on every write, `chmod`, `utime` or rename. `None`
+/// where the platform has no such time (Windows).
+pub(crate) fn change_stamp(meta: &std::fs::Metadata) -> Option<[u64; 7]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let [dev, ino, size, mtime, mtime_ns] = file_identity(meta);
+        Some([
+            dev,
+            ino,
+            size,
+            mtime,
+            mtime_ns,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+        ])
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 pub(crate) fn file_identity(meta: &std::fs::Metadata) -> [u64; 5] {
     #[cfg(unix)]
     {

@@ -6,7 +6,9 @@
 //! - they live in the cache's `plugins/` directory, used only when it and
 //!   the entry are the user's alone (the cache module checks the chain);
 //! - each entry `NAME.cwasm` (wasmtime's own format) has a sidecar
-//!   `NAME.cwasm.b3` holding the BLAKE3 digest of its bytes, written with it.
+//!   `NAME.cwasm.b3` holding the BLAKE3 digest of its bytes, written with it,
+//!   and the entry's change stamp when its bytes were last hashed (device,
+//!   inode, size, modification and change times).
 //!
 //! Loading maps the file instead of copying it (wasmtime then gives the
 //! plugin's memories copy-on-write images of its data: a 12 MB JavaScript
@@ -15,7 +17,11 @@
 //! else, no other hard link), its bytes are hashed through it and compared
 //! with the sidecar, and wasmtime maps that very descriptor (Linux: its
 //! `/proc/self/fd` entry), so nothing is looked up by name between the
-//! check and the use. Anything that fails these checks or fails to load is
+//! check and the use. The hash is skipped when the descriptor's change
+//! stamp is the one the sidecar recorded: any write to the file since then
+//! (by anyone) moves its change time, which no user can set back, so the
+//! bytes are still those hashed; a 37 MB JavaScript runtime is not read on
+//! every run. Anything that fails these checks or fails to load is
 //! recompiled, never trusted.
 
 use std::hash::{Hash, Hasher};
@@ -71,7 +77,13 @@ pub fn load_component(
     // code goes first, its digest second: a digest never names missing code.
     let file = dir.join(&name);
     if write_atomically(&file, &compiled).is_ok() {
-        let _ = write_atomically(&sidecar(&file), blake3::hash(&compiled).as_bytes());
+        let stamp = std::fs::metadata(&file)
+            .ok()
+            .and_then(|m| crate::os::change_stamp(&m));
+        let _ = write_atomically(
+            &sidecar(&file),
+            &sidecar_bytes(blake3::hash(&compiled), stamp),
+        );
     }
     // SAFETY: these bytes were produced by this engine a moment ago, in memory.
     let component = unsafe { Component::deserialize(engine, &compiled)? };
@@ -124,6 +136,34 @@ fn entry_name(engine: &Engine, blake3: &str) -> String {
     format!("{}-{:016x}.cwasm", &blake3[..32], engine_hash.finish())
 }
 
+/// The sidecar's contents: the digest, then the change stamp (7 numbers,
+/// little-endian) when the platform has one.
+fn sidecar_bytes(digest: blake3::Hash, stamp: Option<[u64; 7]>) -> Vec<u8> {
+    let mut out = digest.as_bytes().to_vec();
+    for n in stamp.into_iter().flatten() {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out
+}
+
+/// The digest and the stamp a sidecar holds.
+fn parse_sidecar(bytes: &[u8]) -> Option<([u8; 32], Option<[u64; 7]>)> {
+    let digest: [u8; 32] = bytes.get(..32)?.try_into().ok()?;
+    let rest = &bytes[32..];
+    let stamp = match rest.len() {
+        0 => None,
+        56 => {
+            let mut stamp = [0u64; 7];
+            for (n, chunk) in stamp.iter_mut().zip(rest.chunks_exact(8)) {
+                *n = u64::from_le_bytes(chunk.try_into().ok()?);
+            }
+            Some(stamp)
+        }
+        _ => return None,
+    };
+    Some((digest, stamp))
+}
+
 /// The digest file beside an entry.
 fn sidecar(entry: &Path) -> PathBuf {
     let mut name = entry.as_os_str().to_owned();
@@ -152,7 +192,13 @@ impl Verified {
         if !meta.is_file() || !crate::os::is_private(&meta) || crate::os::link_count(&meta) != 1 {
             return None;
         }
-        let expected = std::fs::read(dir.join(&digest_name)).ok()?;
+        let recorded = std::fs::read(dir.join(&digest_name)).ok()?;
+        let (expected, stamp) = parse_sidecar(&recorded)?;
+        let now = crate::os::change_stamp(&meta);
+        if now.is_some() && now == stamp {
+            // Unchanged since its bytes were hashed (see the module docs).
+            return Some(Verified { file, path });
+        }
         let mut hasher = blake3::Hasher::new();
         let mut buf = vec![0u8; 256 << 10];
         loop {
@@ -164,7 +210,15 @@ impl Verified {
                 Err(_) => return None,
             }
         }
-        (hasher.finalize().as_bytes() == expected.as_slice()).then_some(Verified { file, path })
+        if hasher.finalize().as_bytes() != &expected {
+            return None;
+        }
+        // Intact, though touched (copied back, its mode changed): hashed now.
+        let _ = write_atomically(
+            &dir.join(&digest_name),
+            &sidecar_bytes(blake3::Hash::from_bytes(expected), now),
+        );
+        Some(Verified { file, path })
     }
 
     /// A path that opens this very file: on Linux its descriptor's
@@ -194,7 +248,7 @@ mod tests {
         let code = b"some compiled code".to_vec();
         let entry = dir.path().join("e.cwasm");
         write_atomically(&entry, &code).unwrap();
-        write_atomically(&sidecar(&entry), blake3::hash(&code).as_bytes()).unwrap();
+        write_atomically(&sidecar(&entry), &sidecar_bytes(blake3::hash(&code), None)).unwrap();
         assert!(Verified::open(dir.path(), "e.cwasm").is_some());
         for i in 0..code.len() {
             let mut bad = code.clone();
@@ -204,6 +258,28 @@ mod tests {
         }
         write_atomically(&entry, &code[..code.len() - 1]).unwrap();
         assert!(Verified::open(dir.path(), "e.cwasm").is_none());
+        // Verified once, the sidecar records the entry's stamp; a byte flipped
+        // in place (same inode) moves its change time and is caught.
+        write_atomically(&entry, &code).unwrap();
+        assert!(Verified::open(dir.path(), "e.cwasm").is_some());
+        assert_eq!(std::fs::read(sidecar(&entry)).unwrap().len(), 32 + 56);
+        assert!(
+            Verified::open(dir.path(), "e.cwasm").is_some(),
+            "by its stamp"
+        );
+        {
+            use std::io::{Seek, Write};
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&entry)
+                .unwrap();
+            f.seek(std::io::SeekFrom::Start(3)).unwrap();
+            f.write_all(b"X").unwrap();
+        }
+        assert!(
+            Verified::open(dir.path(), "e.cwasm").is_none(),
+            "flipped in place"
+        );
         write_atomically(&entry, &code).unwrap();
         std::fs::remove_file(sidecar(&entry)).unwrap();
         assert!(

@@ -123,8 +123,9 @@ fn check_contract(
 impl PluginHost {
     /// Compiles (or loads from the cache) and checks every plugin, resolves
     /// its hooks, and asks SCM plugins what they serve. Nothing is created
-    /// on disk for the env.
-    pub fn load(specs: &[PluginSpec], options: HostOptions) -> Result<PluginHost, PluginError> {
+    /// on disk for the env. The components' bytes are let go once their
+    /// code is loaded (a JavaScript plugin's are 12 MB).
+    pub fn load(specs: Vec<PluginSpec>, options: HostOptions) -> Result<PluginHost, PluginError> {
         let engine = sandbox::engine().map_err(|e| PluginError::host(None, e))?;
         // One linker for every plugin of this process.
         let linker = linker(&engine).map_err(|e| PluginError::host(None, e))?;
@@ -141,16 +142,22 @@ impl PluginHost {
             pass_env: options.pass_env.clone(),
             runtime: Some(runtime),
         };
-        for spec in specs {
+        for mut spec in specs {
             let started = std::time::Instant::now();
-            let fail = |failure| PluginError::loading(spec, failure);
             let (component, origin) = compile_cache::load_component(
                 &host.engine,
-                spec,
+                &spec,
                 &options.cache,
                 &options.reporter,
             )
-            .map_err(|e| fail(PluginFailure::NotAComponent(diagnose::root_cause(&e))))?;
+            .map_err(|e| {
+                PluginError::loading(
+                    &spec,
+                    PluginFailure::NotAComponent(diagnose::root_cause(&e)),
+                )
+            })?;
+            spec.release_bytes();
+            let fail = |failure| PluginError::loading(&spec, failure);
             let (version, hooks) = check_contract(&host.engine, &component).map_err(fail)?;
             let pre = linker
                 .instantiate_pre(&component)

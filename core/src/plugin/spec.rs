@@ -30,6 +30,8 @@ pub struct PluginSpec {
     /// sha256 of `bytes` (hex), computed when first asked for: only a
     /// policy's pins and `--inspect-plugin` need it.
     sha256: Arc<std::sync::OnceLock<String>>,
+    /// The bytes were let go ([`PluginSpec::release_bytes`]).
+    released: bool,
 }
 
 impl PluginSpec {
@@ -54,13 +56,28 @@ impl PluginSpec {
             bytes: Arc::new(bytes),
             blake3,
             sha256: Arc::default(),
+            released: false,
         }
+    }
+
+    /// Lets go of the component's bytes (its code is loaded): `bytes` is
+    /// empty from then on. A sha256 asked for before stays known; one
+    /// first asked for after is that of the bytes (an empty string), so ask
+    /// before (the policy does, when it checks a pin).
+    pub fn release_bytes(&mut self) {
+        self.bytes = Arc::new(Vec::new());
+        self.released = true;
     }
 
     /// sha256 of the component's bytes, lower-case hex (what a policy pins).
     pub fn sha256(&self) -> &str {
-        self.sha256
-            .get_or_init(|| hex::encode(Sha256::digest(self.bytes.as_slice())))
+        self.sha256.get_or_init(|| {
+            if self.released {
+                String::new()
+            } else {
+                hex::encode(Sha256::digest(self.bytes.as_slice()))
+            }
+        })
     }
 }
 

@@ -203,7 +203,7 @@ fn plugins_wrap_a_rust_override() {
     .unwrap();
     let spec = PluginSpec::read(&plugin("hg-ignore")).unwrap();
     let host = PluginHost::load(
-        &[spec],
+        vec![spec],
         HostOptions {
             limits: Limits::default(),
             cache: Cache::new(Some(s.cache())),
@@ -243,7 +243,7 @@ fn a_failing_hook_is_a_typed_plugin_error_for_a_library_caller() {
     let cache = Cache::new(Some(s.cache()));
     let interp = find_interpreter(&PythonRequest::Path(cpython(12)), &cache).unwrap();
     let host = PluginHost::load(
-        &[PluginSpec::read(&plugin("evil-error")).unwrap()],
+        vec![PluginSpec::read(&plugin("evil-error")).unwrap()],
         HostOptions {
             limits: Limits::default(),
             cache: cache.clone(),
@@ -279,7 +279,7 @@ fn a_hook_over_its_time_limit_is_a_typed_limit_failure() {
     let cache = Cache::new(Some(s.cache()));
     let interp = find_interpreter(&PythonRequest::Path(cpython(12)), &cache).unwrap();
     let host = PluginHost::load(
-        &[PluginSpec::read(&plugin("evil-loop")).unwrap()],
+        vec![PluginSpec::read(&plugin("evil-loop")).unwrap()],
         HostOptions {
             limits: Limits {
                 time: Duration::from_millis(500),
