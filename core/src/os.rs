@@ -517,83 +517,101 @@ fn is_dev_null(fd: &impl std::os::fd::AsFd) -> bool {
 #[cfg(unix)]
 pub(crate) const PIPE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Reads at most `max` bytes from `path` without ever blocking for good:
-/// a regular file is read; a pipe (FIFO) is read until its writer closes
-/// it, each wait for data bounded by [`PIPE_WAIT`] (opening one with no
-/// writer does not wait); anything else (a device, a socket, a directory)
-/// is refused. More than `max` bytes is an error.
-pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
-    use std::io::Read;
-    let too_big = || io::Error::other(format!("it is larger than {} KiB", max >> 10));
+/// A file opened by [`open_bounded`].
+pub(crate) enum Opened {
+    /// A regular file, open for reading (not read yet).
+    Regular(std::fs::File),
+    /// What a pipe sent until its writer closed it (or `/dev/null`'s nothing).
+    Read(Vec<u8>),
+}
+
+/// Opens `path` without ever blocking for good: a regular file is opened;
+/// a pipe (FIFO) is read, through the descriptor opened, until its writer
+/// closes it, each wait for data bounded by [`PIPE_WAIT`] (opening one with
+/// no writer does not wait), at most `max` bytes; anything else (a device,
+/// a socket, a directory) is refused.
+pub(crate) fn open_bounded(path: &Path, max: u64) -> io::Result<Opened> {
     #[cfg(unix)]
     {
-        use rustix::event::{poll, PollFd, PollFlags, Timespec};
         use rustix::fs::{fcntl_setfl, fstat, open, FileType, Mode, OFlags};
         let fd = open(
             path,
             OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
-        let kind = FileType::from_raw_mode(fstat(&fd)?.st_mode);
-        let mut bytes = Vec::new();
-        match kind {
+        match FileType::from_raw_mode(fstat(&fd)?.st_mode) {
             FileType::RegularFile => {
                 fcntl_setfl(&fd, OFlags::empty())?;
-                std::fs::File::from(fd)
-                    .take(max + 1)
-                    .read_to_end(&mut bytes)?;
+                Ok(Opened::Regular(std::fs::File::from(fd)))
             }
-            FileType::Fifo => {
-                let mut file = std::fs::File::from(fd);
-                let wait = Timespec {
-                    tv_sec: PIPE_WAIT.as_secs() as _,
-                    tv_nsec: 0,
-                };
-                let mut buf = vec![0u8; 64 << 10];
-                loop {
-                    let mut fds = [PollFd::new(&file, PollFlags::IN)];
-                    if poll(&mut fds, Some(&wait))? == 0 {
-                        return Err(io::Error::other(format!(
-                            "it is a pipe that sent nothing for {} s",
-                            PIPE_WAIT.as_secs()
-                        )));
-                    }
-                    match file.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => bytes.extend_from_slice(&buf[..n]),
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                        Err(e) => return Err(e),
-                    }
-                    if bytes.len() as u64 > max {
-                        return Err(too_big());
-                    }
-                }
-            }
-            FileType::Directory => return Err(io::Error::other("it is a directory")),
+            FileType::Fifo => read_pipe(std::fs::File::from(fd), max).map(Opened::Read),
+            FileType::Directory => Err(io::Error::other("it is a directory")),
             // /dev/null reads as empty; no other device is read.
-            FileType::CharacterDevice if is_dev_null(&fd) => {}
-            _ => {
-                return Err(io::Error::other(
-                    "it is neither a regular file nor a pipe (a device or a socket)",
-                ))
-            }
+            FileType::CharacterDevice if is_dev_null(&fd) => Ok(Opened::Read(Vec::new())),
+            _ => Err(io::Error::other(
+                "it is neither a regular file nor a pipe (a device or a socket)",
+            )),
         }
-        if bytes.len() as u64 > max {
-            return Err(too_big());
-        }
-        Ok(bytes)
     }
     #[cfg(not(unix))]
     {
+        let _ = max;
         let file = std::fs::File::open(path)?;
         if !file.metadata()?.is_file() {
             return Err(io::Error::other("it is not a regular file"));
         }
-        let mut bytes = Vec::new();
-        file.take(max + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > max {
-            return Err(too_big());
+        Ok(Opened::Regular(file))
+    }
+}
+
+/// A pipe's bytes until its writer closes it, each wait bounded.
+#[cfg(unix)]
+fn read_pipe(mut file: std::fs::File, max: u64) -> io::Result<Vec<u8>> {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use std::io::Read;
+    let wait = Timespec {
+        tv_sec: PIPE_WAIT.as_secs() as _,
+        tv_nsec: 0,
+    };
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let mut fds = [PollFd::new(&file, PollFlags::IN)];
+        if poll(&mut fds, Some(&wait))? == 0 {
+            return Err(io::Error::other(format!(
+                "it is a pipe that sent nothing for {} s",
+                PIPE_WAIT.as_secs()
+            )));
         }
-        Ok(bytes)
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+        if bytes.len() as u64 > max {
+            return Err(too_big(max));
+        }
+    }
+}
+
+fn too_big(max: u64) -> io::Error {
+    io::Error::other(format!("it is larger than {} KiB", max >> 10))
+}
+
+/// Reads at most `max` bytes from `path` as [`open_bounded`] opens it.
+/// More than `max` bytes is an error.
+pub(crate) fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    match open_bounded(path, max)? {
+        Opened::Read(bytes) => Ok(bytes),
+        Opened::Regular(file) => {
+            let mut bytes = Vec::new();
+            file.take(max + 1).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > max {
+                return Err(too_big(max));
+            }
+            Ok(bytes)
+        }
     }
 }

@@ -56,12 +56,12 @@ pub fn load_component(
         compiled
     };
     let Some(dir) = cache.dir(Kind::Plugins) else {
-        let compiled = compile(spec.bytes.as_slice())?;
+        let compiled = compile(spec.bytes()?.as_slice())?;
         // SAFETY: these bytes were produced by this engine a moment ago, in memory.
         let component = unsafe { Component::deserialize(engine, &compiled)? };
         return Ok((component, Origin::Compiled));
     };
-    let name = entry_name(engine, &spec.blake3);
+    let name = entry_name(engine, spec.blake3(cache)?);
     if let Some(entry) = Verified::open(&dir, &name) {
         // SAFETY: the file is the user's alone (checked on its descriptor and
         // up the cache's directory chain), named by the hash of the component
@@ -72,7 +72,7 @@ pub fn load_component(
             return Ok((component, Origin::Cached));
         }
     }
-    let compiled = compile(&spec.bytes)?;
+    let compiled = compile(spec.bytes()?.as_slice())?;
     // Failing to cache is not an error: the next run compiles again. The
     // code goes first, its digest second: a digest never names missing code.
     let file = dir.join(&name);
@@ -117,7 +117,10 @@ pub fn state(engine: &Engine, spec: &PluginSpec, cache: &Cache) -> CacheState {
     let Some(dir) = cache.dir(Kind::Plugins) else {
         return CacheState::Disabled;
     };
-    let name = entry_name(engine, &spec.blake3);
+    let Ok(blake3) = spec.blake3(cache) else {
+        return CacheState::Missing { path: dir };
+    };
+    let name = entry_name(engine, blake3);
     let path = dir.join(&name);
     if !path.exists() {
         return CacheState::Missing { path };

@@ -122,7 +122,7 @@ impl Inspection {
             "plugin: {} ({}, {} bytes)\n",
             s.name,
             s.path.display(),
-            s.bytes.len()
+            s.size()
         );
         match &self.contract {
             Ok(v) => out.push_str(&format!("contract: {}@{}\n", contract::PACKAGE, v.as_str())),
@@ -153,12 +153,15 @@ impl Inspection {
                 out.push_str(&format!("  --plugin-grant {}={grant}   ({why})\n", s.name));
             }
         }
-        out.push_str(&format!("sha256: {}\n", s.sha256()));
+        out.push_str(&format!(
+            "sha256: {}\n",
+            s.sha256().unwrap_or("(unreadable)")
+        ));
         out.push_str(&format!(
             "  policy: pinned = [\"{}\"]   or   [[plugins.required]] path = \"{}\", sha256 = \"{}\"\n",
-            s.sha256(),
+            s.sha256().unwrap_or("(unreadable)"),
             s.path.display(),
-            s.sha256()
+            s.sha256().unwrap_or("(unreadable)")
         ));
         let ms = self.elapsed.as_secs_f64() * 1e3;
         let cache = match (&self.cache_before, self.origin) {

@@ -1,13 +1,24 @@
-//! What the host is asked to run: a plugin's bytes (read once, so the bytes
-//! a policy pins are the bytes that are compiled), its options and grants
-//! (after policy), and which hooks the loaded component turned out to export.
+//! What the host is asked to run: a plugin's component (opened once, read
+//! at most once, so the bytes a policy pins are the bytes that are
+//! compiled), its options and grants (after policy), and which hooks the
+//! loaded component turned out to export.
+//!
+//! A regular file is opened, not read: on a warm run with nothing pinned,
+//! its compiled code is found by the BLAKE3 remembered for its change stamp
+//! (device, inode, size, modification and change times, see
+//! [`crate::os::change_stamp`]), and its bytes (12 MB for a JavaScript
+//! plugin) are never read. They are read, through the descriptor opened
+//! first, when a pin is checked or the code must be compiled; a file whose
+//! stamp moved by then is refused rather than guessed at. A pipe is read
+//! whole when it is opened.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
 use super::grant::{Grant, GrantError, ReadDir};
+use crate::cache::{self, Cache, EntryType, Kind};
 
 /// The largest plugin file accepted (a componentize-py plugin is ~20 MB).
 pub const MAX_PLUGIN_BYTES: u64 = 256 << 20;
@@ -23,62 +34,190 @@ pub struct PluginSpec {
     pub options: Vec<(String, String)>,
     /// What it may reach besides its sandbox.
     pub grants: Grants,
-    /// The component, as read once from `path`.
-    pub bytes: Arc<Vec<u8>>,
-    /// BLAKE3 of `bytes` (hex): what the compiled-code cache is keyed by.
-    pub blake3: String,
-    /// sha256 of `bytes` (hex), computed when first asked for: only a
-    /// policy's pins and `--inspect-plugin` need it.
-    sha256: Arc<std::sync::OnceLock<String>>,
-    /// The bytes were let go ([`PluginSpec::release_bytes`]).
-    released: bool,
+    content: Arc<Content>,
+}
+
+/// The component behind a spec, shared by its clones.
+#[derive(Debug)]
+struct Content {
+    /// The regular file opened (none for bytes read whole: a pipe, or given).
+    file: Option<std::fs::File>,
+    /// Its change stamp when opened.
+    stamp: Option<[u64; 7]>,
+    /// The bytes, once read (let go again by [`PluginSpec::release_bytes`]).
+    bytes: Mutex<Option<Arc<Vec<u8>>>>,
+    blake3: OnceLock<String>,
+    sha256: OnceLock<String>,
 }
 
 impl PluginSpec {
-    /// Reads the plugin at `path`, once. Any kind of file is accepted (a
-    /// pipe too); what was read is what will be checked and compiled.
-    /// Opening never blocks: a pipe is read until its writer closes it, each
-    /// wait bounded; devices and sockets are refused (see `os::read_bounded`).
+    /// Opens the plugin at `path`. Opening never blocks: a regular file is
+    /// kept open (read when its bytes are needed), a pipe is read until its
+    /// writer closes it, each wait bounded; devices and sockets are refused
+    /// (see `os::read_bounded`).
     pub fn read(path: &Path) -> std::io::Result<PluginSpec> {
-        let bytes = crate::os::read_bounded(path, MAX_PLUGIN_BYTES)?;
-        Ok(PluginSpec::from_bytes(path.to_path_buf(), bytes))
+        let content = match crate::os::open_bounded(path, MAX_PLUGIN_BYTES)? {
+            crate::os::Opened::Regular(file) => {
+                let meta = file.metadata()?;
+                if meta.len() > MAX_PLUGIN_BYTES {
+                    return Err(too_big());
+                }
+                Content {
+                    stamp: crate::os::change_stamp(&meta),
+                    file: Some(file),
+                    bytes: Mutex::new(None),
+                    blake3: OnceLock::new(),
+                    sha256: OnceLock::new(),
+                }
+            }
+            crate::os::Opened::Read(bytes) => Content::of(bytes),
+        };
+        Ok(PluginSpec::with_content(path.to_path_buf(), content))
     }
 
     /// A plugin from bytes already in memory; `path` names it in messages.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> PluginSpec {
-        let name = name_of(&path);
-        let blake3 = blake3::hash(&bytes).to_hex().to_string();
+        PluginSpec::with_content(path, Content::of(bytes))
+    }
+
+    fn with_content(path: PathBuf, content: Content) -> PluginSpec {
         PluginSpec {
+            name: name_of(&path),
             path,
-            name,
             options: Vec::new(),
             grants: Grants::default(),
-            bytes: Arc::new(bytes),
-            blake3,
-            sha256: Arc::default(),
-            released: false,
+            content: Arc::new(content),
         }
     }
 
-    /// Lets go of the component's bytes (its code is loaded): `bytes` is
-    /// empty from then on. A sha256 asked for before stays known; one
-    /// first asked for after is that of the bytes (an empty string), so ask
-    /// before (the policy does, when it checks a pin).
-    pub fn release_bytes(&mut self) {
-        self.bytes = Arc::new(Vec::new());
-        self.released = true;
+    /// The component's bytes, read now if they were not yet (through the
+    /// descriptor opened first; refused if the file changed since).
+    pub fn bytes(&self) -> std::io::Result<Arc<Vec<u8>>> {
+        let mut slot = self.content.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bytes) = &*slot {
+            return Ok(bytes.clone());
+        }
+        let Some(file) = &self.content.file else {
+            return Err(std::io::Error::other(
+                "the plugin's bytes were already let go",
+            ));
+        };
+        let bytes = Arc::new(read_all(file)?);
+        let now = crate::os::change_stamp(&file.metadata()?);
+        if now != self.content.stamp {
+            return Err(std::io::Error::other(
+                "it changed while it was being read; run again",
+            ));
+        }
+        *slot = Some(bytes.clone());
+        Ok(bytes)
     }
 
-    /// sha256 of the component's bytes, lower-case hex (what a policy pins).
-    pub fn sha256(&self) -> &str {
-        self.sha256.get_or_init(|| {
-            if self.released {
-                String::new()
-            } else {
-                hex::encode(Sha256::digest(self.bytes.as_slice()))
-            }
-        })
+    /// Lets go of the component's bytes (its code is loaded); they are read
+    /// again from the open file if asked for.
+    pub fn release_bytes(&mut self) {
+        if self.content.file.is_some() {
+            *self.content.bytes.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
     }
+
+    /// sha256 of the component's bytes, lower-case hex (what a policy pins):
+    /// reads them if need be.
+    pub fn sha256(&self) -> std::io::Result<&str> {
+        if let Some(digest) = self.content.sha256.get() {
+            return Ok(digest);
+        }
+        let bytes = self.bytes()?;
+        Ok(self
+            .content
+            .sha256
+            .get_or_init(|| hex::encode(Sha256::digest(bytes.as_slice()))))
+    }
+
+    /// BLAKE3 of the component's bytes (hex), what its compiled code is
+    /// named by. Remembered in `cache` for the file's change stamp, so a
+    /// warm run reads nothing; computed from the bytes when they are read
+    /// anyway or nothing is remembered.
+    pub fn blake3(&self, cache: &Cache) -> std::io::Result<&str> {
+        if let Some(digest) = self.content.blake3.get() {
+            return Ok(digest);
+        }
+        let memo = self.memo(cache);
+        let already_read = self
+            .content
+            .bytes
+            .lock()
+            .map(|b| b.is_some())
+            .unwrap_or(false);
+        if let (Some((dir, rel)), false) = (&memo, already_read) {
+            if cache::is_trusted(dir, rel, EntryType::File) {
+                if let Ok(text) = std::fs::read_to_string(dir.join(rel)) {
+                    if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return Ok(self.content.blake3.get_or_init(|| text));
+                    }
+                }
+            }
+        }
+        let bytes = self.bytes()?;
+        let digest = blake3::hash(&bytes).to_hex().to_string();
+        if let Some((dir, rel)) = memo {
+            let _ = cache::write_atomically(&dir.join(rel), digest.as_bytes());
+        }
+        Ok(self.content.blake3.get_or_init(|| digest))
+    }
+
+    /// Where the BLAKE3 of this file is remembered: `<cache>/plugins/sources/`,
+    /// named by its path and change stamp.
+    fn memo(&self, cache: &Cache) -> Option<(PathBuf, PathBuf)> {
+        let stamp = self.content.stamp?;
+        self.content.file.as_ref()?;
+        let dir = cache.dir(Kind::Plugins)?;
+        let mut key = blake3::Hasher::new();
+        key.update(self.path.as_os_str().as_encoded_bytes());
+        for n in stamp {
+            key.update(&n.to_le_bytes());
+        }
+        let name = key.finalize().to_hex();
+        Some((dir, Path::new("sources").join(&name.as_str()[..32])))
+    }
+
+    /// The component's size in bytes.
+    pub fn size(&self) -> u64 {
+        match &self.content.file {
+            Some(file) => file.metadata().map_or(0, |m| m.len()),
+            None => self.bytes().map_or(0, |b| b.len() as u64),
+        }
+    }
+}
+
+impl Content {
+    fn of(bytes: Vec<u8>) -> Content {
+        Content {
+            file: None,
+            stamp: None,
+            bytes: Mutex::new(Some(Arc::new(bytes))),
+            blake3: OnceLock::new(),
+            sha256: OnceLock::new(),
+        }
+    }
+}
+
+fn too_big() -> std::io::Error {
+    std::io::Error::other(format!("it is larger than {} MiB", MAX_PLUGIN_BYTES >> 20))
+}
+
+/// All of `file` from its start, at most [`MAX_PLUGIN_BYTES`].
+fn read_all(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    let mut file = file;
+    file.seek(std::io::SeekFrom::Start(0))?;
+    let len = file.metadata()?.len();
+    let mut bytes = Vec::with_capacity(len.min(MAX_PLUGIN_BYTES) as usize);
+    file.take(MAX_PLUGIN_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PLUGIN_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// The name a plugin goes by in messages and `--plugin-opt NAME.key=value`:

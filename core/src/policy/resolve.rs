@@ -63,6 +63,14 @@ fn read_plugin(path: &Path) -> Result<PluginSpec, PolicyError> {
     })
 }
 
+/// A plugin's sha256, which reads its bytes (the bytes then compiled).
+fn digest(spec: &PluginSpec) -> Result<&str, PolicyError> {
+    spec.sha256().map_err(|e| PolicyError::PluginUnreadable {
+        path: spec.path.clone(),
+        reason: e.to_string(),
+    })
+}
+
 /// Opens the `read:` directories of `list` (see [`Grants::from_list`]).
 fn open_grants(list: &[Grant], owner: &str) -> Result<Grants, PolicyError> {
     Grants::from_list(list).map_err(|e| match e {
@@ -234,10 +242,10 @@ fn user_spec(policy: &Policy, p: &UserPlugin) -> Result<PluginSpec, PolicyError>
         }
     }
     let mut spec = read_plugin(&p.path)?;
-    if policy.allow() == Allow::Pinned && !policy.pins(spec.sha256()) {
+    if policy.allow() == Allow::Pinned && !policy.pins(digest(&spec)?) {
         return Err(PolicyError::NotPinned {
             name,
-            digest: spec.sha256().to_owned(),
+            digest: digest(&spec)?.to_owned(),
             policy: policy.name(),
         });
     }
@@ -263,12 +271,17 @@ fn required_spec(
         policy: pname.clone(),
         source: Box::new(e),
     })?;
-    if !spec.sha256().eq_ignore_ascii_case(pinned) {
+    let actual = digest(&spec).map_err(|e| PolicyError::RequiredUnavailable {
+        name: name.clone(),
+        policy: pname.clone(),
+        source: Box::new(e),
+    })?;
+    if !actual.eq_ignore_ascii_case(pinned) {
         return Err(PolicyError::DigestMismatch {
             name,
             path: path.clone(),
             policy: pname,
-            actual: spec.sha256().to_owned(),
+            actual: actual.to_owned(),
             pinned: pinned.to_owned(),
         });
     }
