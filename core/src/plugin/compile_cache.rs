@@ -157,8 +157,9 @@ fn parse_sidecar(bytes: &[u8]) -> Option<([u8; 32], Option<[u64; 7]>)> {
         0 => None,
         56 => {
             let mut stamp = [0u64; 7];
-            for (n, chunk) in stamp.iter_mut().zip(rest.chunks_exact(8)) {
-                *n = u64::from_le_bytes(chunk.try_into().ok()?);
+            let (chunks, _) = rest.as_chunks::<8>();
+            for (n, chunk) in stamp.iter_mut().zip(chunks) {
+                *n = u64::from_le_bytes(*chunk);
             }
             Some(stamp)
         }
