@@ -10,6 +10,10 @@ use venv::plugin::Grant;
 use venv::policy::{LimitSettings, PluginOption, Requested};
 use venv::{Cache, LinkMode, Options, Prompt, Seeder};
 
+/// The environment `venv` creates (and `--check`, `--repair`, `--pack`
+/// work on) when no ENV_DIR is given.
+pub const DEFAULT_ENV_DIR: &str = ".venv";
+
 /// `--link-mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum LinkModeArg {
@@ -65,12 +69,8 @@ impl From<SeederArg> for Seeder {
                   directory (activate, activate.fish, activate.csh, activate.nu, Activate.ps1)."
 )]
 pub struct Cli {
-    /// A directory to create the environment in.
-    #[arg(
-        value_name = "ENV_DIR",
-        required_unless_present_any = ["show_policy", "generate_shell_completion", "generate_man", "cache_info", "cache_clean", "inspect_plugin"],
-        num_args = 1..
-    )]
+    /// A directory to create the environment in [default: .venv].
+    #[arg(value_name = "ENV_DIR", num_args = 1..)]
     pub dirs: Vec<PathBuf>,
 
     /// The base interpreter: a path, a command on PATH (python3.12) or a
@@ -446,6 +446,16 @@ impl Cli {
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| "venv".to_owned()),
             ),
+        }
+    }
+
+    /// The ENV_DIRs given, or `.venv` when there are none (the name uv
+    /// and PEP 832 use).
+    pub fn env_dirs(&self) -> Vec<PathBuf> {
+        if self.dirs.is_empty() {
+            vec![PathBuf::from(DEFAULT_ENV_DIR)]
+        } else {
+            self.dirs.clone()
         }
     }
 

@@ -123,6 +123,10 @@ pub enum VenvError {
     )]
     NotAnEnvironment { path: PathBuf, reason: String },
 
+    /// `command` was given no ENV_DIR and the default `dir` does not exist; pass the environment's directory.
+    #[error("{command} was given no ENV_DIR and there is no {dir} here; pass the environment's directory (venv {command} DIR)")]
+    NoDefaultEnv { command: &'static str, dir: PathBuf },
+
     #[error("cannot {what} {env}: {reason}")]
     Relocate {
         what: &'static str,

@@ -141,22 +141,29 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
             eprintln!("{}", look.warning_line(text));
         }
     };
+    let command = if cli.pack {
+        "--pack"
+    } else if cli.check {
+        "--check"
+    } else {
+        "--repair"
+    };
+    let dirs = cli.env_dirs();
+    if cli.dirs.is_empty() && std::fs::symlink_metadata(&dirs[0]).is_err() {
+        return Err(VenvError::NoDefaultEnv {
+            command,
+            dir: dirs[0].clone(),
+        });
+    }
     if cli.pack {
-        let [dir] = cli.dirs.as_slice() else {
+        let [dir] = dirs.as_slice() else {
             return Err(VenvError::InvalidFlag {
                 flag: "--pack",
-                value: format!("{} directories", cli.dirs.len()),
+                value: format!("{} directories", dirs.len()),
                 expected: "one ENV_DIR (and -o FILE)",
             });
         };
-        let output = cli.output.clone().unwrap_or_else(|| {
-            let name = std::path::absolute(dir)
-                .unwrap_or_else(|_| dir.clone())
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "env".to_owned());
-            std::path::PathBuf::from(format!("{name}.tar.zst"))
-        });
+        let output = cli.output.clone().unwrap_or_else(|| default_archive(dir));
         let compression = pack::Compression::from_path(&output).ok_or(VenvError::InvalidFlag {
             flag: "--output",
             value: output.display().to_string(),
@@ -187,7 +194,7 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         }
         return Ok(status);
     }
-    for dir in &cli.dirs {
+    for dir in &dirs {
         if cli.check {
             let verdict = relocate::check(dir)?;
             say!("{}", verdict.line);
@@ -244,6 +251,19 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
     Ok(status)
 }
 
+/// `--pack` without `-o`: `NAME.tar.zst` in the current directory, NAME
+/// being the environment's directory name without leading dots (`.venv`
+/// packs to `venv.tar.zst`, not to a hidden file).
+fn default_archive(dir: &std::path::Path) -> std::path::PathBuf {
+    let name = std::path::absolute(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_start_matches('.').to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "env".to_owned());
+    std::path::PathBuf::from(format!("{name}.tar.zst"))
+}
+
 fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     if let Some(result) = print_and_exit(cli) {
         return result;
@@ -274,7 +294,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     // --upgrade without -p: each environment keeps its own base.
     if options.upgrade && cli.python.is_none() {
         let mut steps = steps_for(&resolved, &cache, &reporter)?;
-        for dir in &cli.dirs {
+        for dir in &cli.env_dirs() {
             let env_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
             let interpreter = match venv::config::upgrade_base(&env_dir, &cache)? {
                 Some(base) => {
@@ -304,7 +324,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
         .with_reporter(reporter);
-    for dir in &cli.dirs {
+    for dir in &cli.env_dirs() {
         builder.create_with(dir, steps.as_mut())?;
     }
     Ok(())

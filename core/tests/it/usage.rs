@@ -162,3 +162,70 @@ fn a_huge_limit_is_echoed_as_written() {
     assert_one_line_error(&out, &["1e300", "is invalid"]);
     assert!(!stderr(&out).contains("000000000000"), "{}", stderr(&out));
 }
+
+#[test]
+fn no_env_dir_creates_dot_venv_in_the_current_directory() {
+    let s = Scratch::new();
+    let project = s.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let out = s.venv_in(&project, &["--without-pip", "-p", &py()]);
+    assert_ok(&out, "venv with no ENV_DIR");
+    let env = project.join(".venv");
+    let cfg = std::fs::read_to_string(env.join("pyvenv.cfg")).unwrap();
+    // CPython's `command =` names the environment's absolute path.
+    assert!(
+        cfg.lines()
+            .any(|l| l.starts_with("command = ") && l.ends_with(&format!(" {}", env.display()))),
+        "{cfg}"
+    );
+    let prefix = python_says(&env.join("bin/python"), "import sys; print(sys.prefix)");
+    assert_eq!(prefix.trim(), env.display().to_string());
+    // Nothing else appeared beside it.
+    let names: Vec<String> = std::fs::read_dir(&project)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".venv"]);
+    // CPython's usage line keeps its meaning: a name is an ENV_DIR, even `pack`.
+    assert_ok(
+        &s.venv_in(&project, &["--without-pip", "-p", &py(), "pack"]),
+        "venv pack",
+    );
+    assert!(project.join("pack/pyvenv.cfg").is_file());
+}
+
+#[test]
+fn check_repair_and_pack_without_env_dir_work_on_dot_venv() {
+    let s = Scratch::new();
+    let project = s.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    // No .venv yet: one line naming it, exit 1, nothing written.
+    for flag in ["--check", "--repair", "--pack"] {
+        let out = s.venv_in(&project, &[flag]);
+        assert_one_line_error(&out, &[flag, "no ENV_DIR", ".venv"]);
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert_eq!(std::fs::read_dir(&project).unwrap().count(), 0, "{flag}");
+    }
+    assert_ok(
+        &s.venv_in(&project, &["--without-pip", "-p", &py()]),
+        "create .venv",
+    );
+    let out = s.venv_in(&project, &["--check"]);
+    assert_ok(&out, "--check");
+    assert!(stdout(&out).contains(".venv"), "{}", stdout(&out));
+    let out = s.venv_in(&project, &["--repair", "--dry-run"]);
+    assert_ok(&out, "--repair --dry-run");
+    assert!(
+        stdout(&out).contains(&format!(
+            "{}: nothing to change",
+            project.join(".venv").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+    // --pack names the archive after the directory, not as a hidden file.
+    let out = s.venv_in(&project, &["--pack"]);
+    assert_ok(&out, "--pack");
+    assert!(project.join("venv.tar.zst").is_file(), "{}", stdout(&out));
+    assert!(!project.join(".venv.tar.zst").exists());
+}
