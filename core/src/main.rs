@@ -3,6 +3,7 @@
 //! showing its events on the terminal.
 
 mod cli;
+mod shell;
 mod terminal;
 
 use std::process::ExitCode;
@@ -324,8 +325,15 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
         .with_reporter(reporter);
+    let shell = shell::Shell::from_env();
     for dir in &cli.env_dirs() {
         builder.create_with(dir, steps.as_mut())?;
+        // How to activate it, for the shell the user logs in with: on
+        // stderr, so that stdout stays what CPython's venv prints (nothing).
+        // An upgraded environment is one the user already has.
+        if !look.quiet && !cli.upgrade {
+            eprintln!("{}", shell::activation_hint(shell, dir));
+        }
     }
     Ok(())
 }
