@@ -58,6 +58,18 @@ impl From<SeederArg> for Seeder {
     }
 }
 
+/// What `-h` ends with: where the rest is.
+const SHORT_AFTER_HELP: &str = "\
+Every other flag (pip seeding, cache, plugins, --relocatable, --check,
+--repair, --pack) and where defaults come from: `venv --help`, or `man venv`
+(the page is `venv --generate-man`).";
+
+/// What `--help` ends with.
+const LONG_AFTER_HELP: &str = "\
+Once an environment has been created, activate it by sourcing the activate script in its bin \
+directory (activate, activate.fish, activate.csh, activate.nu, Activate.ps1); venv prints the \
+line for your shell ($SHELL).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "venv",
@@ -65,181 +77,225 @@ impl From<SeederArg> for Seeder {
     about = "Creates virtual Python environments in one or more target directories.",
     long_about = "Creates virtual Python environments in one or more target directories, \
                   identical to what `pythonX.Y -m venv` creates with the same base interpreter.",
-    after_help = "Once an environment has been created, activate it by sourcing the activate script in its bin \
-                  directory (activate, activate.fish, activate.csh, activate.nu, Activate.ps1)."
+    after_help = SHORT_AFTER_HELP,
+    after_long_help = LONG_AFTER_HELP
 )]
 pub struct Cli {
     /// A directory to create the environment in [default: .venv].
     #[arg(value_name = "ENV_DIR", num_args = 1..)]
     pub dirs: Vec<PathBuf>,
 
+    /// The base interpreter: a path, a command or a version (3.12, >=3.11)
+    ///
     /// The base interpreter: a path, a command on PATH (python3.12) or a
     /// version (3.12, 3.12.1) looked up on PATH and in pyenv. Default: python3 on PATH.
     #[arg(short = 'p', long = "python", value_name = "PYTHON")]
     pub python: Option<String>,
 
+    /// Give the environment access to the system site-packages
+    ///
     /// Give the virtual environment access to the system site-packages dir.
     #[arg(long)]
     pub system_site_packages: bool,
 
+    /// Use symlinks rather than copies (the default on POSIX)
+    ///
     /// Try to use symlinks rather than copies (the default on POSIX).
     #[arg(long)]
     pub symlinks: bool,
 
+    /// Use copies rather than symlinks
+    ///
     /// Try to use copies rather than symlinks.
     #[arg(long)]
     pub copies: bool,
 
     /// Give the interpreter only ASCII names (no `𝜋thon` for Python 3.14).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub ascii_only: bool,
 
+    /// Empty the environment directory first, if it exists
+    ///
     /// Delete the contents of the environment directory if it already exists, before environment creation.
     #[arg(long)]
     pub clear: bool,
 
+    /// Upgrade the environment to this Python, upgraded in place
+    ///
     /// Upgrade the environment directory to use this version of Python, assuming Python has been upgraded in-place.
     #[arg(long)]
     pub upgrade: bool,
 
+    /// Do not install pip (installed by default)
+    ///
     /// Skip installing or upgrading pip in the virtual environment (pip is bootstrapped by default).
     #[arg(long)]
     pub without_pip: bool,
 
+    /// A prompt prefix (`.`: this directory's name)
+    ///
     /// An alternative prompt prefix for this environment (`.` = the current directory's name).
     #[arg(long, value_name = "PROMPT")]
     pub prompt: Option<String>,
 
+    /// Upgrade pip to the newest on the package index
+    ///
     /// Upgrade core dependencies (pip, and setuptools before 3.12) to the latest version on the package index.
     #[arg(long)]
     pub upgrade_deps: bool,
 
+    /// Write no SCM ignore file (.gitignore)
+    ///
     /// Skip adding SCM ignore files to the environment directory.
     #[arg(long)]
     pub without_scm_ignore_files: bool,
 
     /// SCM ignore files to write, comma-separated (default: git for Python 3.13+, none before).
-    #[arg(long, value_name = "SCM,...", value_delimiter = ',')]
+    #[arg(
+        hide_short_help = true,
+        long,
+        value_name = "SCM,...",
+        value_delimiter = ','
+    )]
     pub scm_ignore_files: Option<Vec<String>>,
 
     /// How pip's files get from the cache into the environment.
-    #[arg(long, value_enum, default_value_t = LinkModeArg::Auto)]
+    #[arg(hide_short_help = true, long, value_enum, default_value_t = LinkModeArg::Auto)]
     pub link_mode: LinkModeArg,
 
     /// How pip is installed: natively from the base's bundled wheels, or by running ensurepip.
-    #[arg(long, value_enum, default_value_t = SeederArg::Auto)]
+    #[arg(hide_short_help = true, long, value_enum, default_value_t = SeederArg::Auto)]
     pub seeder: SeederArg,
 
     /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
-    #[arg(long = "plugin", value_name = "PATH")]
+    #[arg(hide_short_help = true, long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
 
     /// An option for a plugin, passed in its context: NAME.key=value (NAME is the file stem).
-    #[arg(long = "plugin-opt", value_name = "NAME.KEY=VALUE")]
+    #[arg(
+        hide_short_help = true,
+        long = "plugin-opt",
+        value_name = "NAME.KEY=VALUE"
+    )]
     pub plugin_opts: Vec<String>,
 
     /// A capability for a plugin: NAME=run-python, NAME=run-in-env (both full trust) or NAME=read:DIR (a directory preopened read-only).
-    #[arg(long = "plugin-grant", value_name = "NAME=GRANT")]
+    #[arg(
+        hide_short_help = true,
+        long = "plugin-grant",
+        value_name = "NAME=GRANT"
+    )]
     pub plugin_grants: Vec<String>,
 
     /// Memory limit for each plugin call, all its memories together, in MiB [default: 256, or the policy's cap].
-    #[arg(long, value_name = "MIB")]
+    #[arg(hide_short_help = true, long, value_name = "MIB")]
     pub plugin_memory: Option<f64>,
 
     /// Time limit for each plugin call, in seconds [default: 10, or the policy's cap].
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(hide_short_help = true, long, value_name = "SECONDS")]
     pub plugin_time: Option<f64>,
 
     /// Output limit for each plugin call (stdout, stderr, log, progress and returned text together), in KiB [default: 1024, or the policy's cap].
-    #[arg(long, value_name = "KIB")]
+    #[arg(hide_short_help = true, long, value_name = "KIB")]
     pub plugin_output: Option<f64>,
 
     /// Bytes a plugin call may write into files, in MiB [default: 256, or the policy's cap].
-    #[arg(long, value_name = "MIB")]
+    #[arg(hide_short_help = true, long, value_name = "MIB")]
     pub plugin_write: Option<f64>,
 
     /// New files, directories and links a plugin call may create [default: 10000, or the policy's cap].
-    #[arg(long, value_name = "N")]
+    #[arg(hide_short_help = true, long, value_name = "N")]
     pub plugin_entries: Option<f64>,
 
     /// Make an environment that keeps working after it is moved or copied:
     /// activation scripts and launchers (also those pip installs later) find
     /// it from their own location. With --repair: convert an existing one.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub relocatable: bool,
 
     /// Make each existing ENV_DIR (made by venv, python -m venv, virtualenv
     /// or uv, then moved or copied) work where it is now: activation
     /// scripts, launchers in bin and their RECORD hashes, pyvenv.cfg.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub repair: bool,
 
     /// With --repair: list what would change, change nothing.
-    #[arg(long, requires = "repair")]
+    #[arg(hide_short_help = true, long, requires = "repair")]
     pub dry_run: bool,
 
     /// Say in one line whether each ENV_DIR is consistent with its location;
     /// exit status 0 if all are, 1 if not.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub check: bool,
 
     /// Write ENV_DIR to a deterministic archive (relocatable on the way;
     /// the environment itself is not changed) that plain `tar -xf` unpacks
     /// into a working environment at any path.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub pack: bool,
 
     /// With --pack: the archive, ending in .tar.zst (default) or .tar.gz
     /// [default: ENV_NAME.tar.zst in the current directory].
-    #[arg(short = 'o', long = "output", value_name = "FILE", requires = "pack")]
+    #[arg(
+        hide_short_help = true,
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        requires = "pack"
+    )]
     pub output: Option<PathBuf>,
 
     /// Print the plugin policy in force, where it came from, the user config, and the
     /// limits and plugins that would apply with the other flags given; then exit.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub show_policy: bool,
 
     /// Print what a plugin is (contract version, hooks, imports, the grants it would
     /// need, its sha256 for a policy, its compiled-code cache state); then exit. A
     /// flag, not a subcommand, so that `venv NAME` always creates an env called NAME.
-    #[arg(long, value_name = "FILE")]
+    #[arg(hide_short_help = true, long, value_name = "FILE")]
     pub inspect_plugin: Option<PathBuf>,
 
     /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
-    #[arg(long, value_name = "DIR", env = "VENV_CACHE_DIR")]
+    #[arg(
+        hide_short_help = true,
+        long,
+        value_name = "DIR",
+        env = "VENV_CACHE_DIR"
+    )]
     pub cache_dir: Option<PathBuf>,
 
     /// Do not read or write the cache.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub no_cache: bool,
 
     /// Report each step and its duration on stderr.
-    #[arg(short, long, action = ArgAction::Count)]
+    #[arg(hide_short_help = true, short, long, action = ArgAction::Count)]
     pub verbose: u8,
 
     /// Show nothing but errors: no plugin messages, pip output or warnings.
-    #[arg(short, long, conflicts_with = "verbose")]
+    #[arg(hide_short_help = true, short, long, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// When to colour `error:` and `warning:` and draw progress bars on stderr
     /// (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    #[arg(hide_short_help = true, long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 
     /// Print the completion script for SHELL to stdout, then exit.
-    #[arg(long, value_enum, value_name = "SHELL")]
+    #[arg(hide_short_help = true, long, value_enum, value_name = "SHELL")]
     pub generate_shell_completion: Option<ShellArg>,
 
     /// Print the manual page (roff) to stdout, then exit.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub generate_man: bool,
 
     /// Print where the cache is and what each kind of entry occupies, then exit.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub cache_info: bool,
 
     /// Empty the cache (waiting for running creations to finish with it), then exit.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub cache_clean: bool,
 }
 

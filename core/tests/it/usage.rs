@@ -2,6 +2,8 @@
 //! is refused before anything happens, with exit status 2 and one line (in
 //! the colour `--color` asks for); messages name things as a user would.
 
+use std::path::Path;
+
 use crate::common::*;
 
 /// Each row: flags that cannot go together, and one of the flags the line names.
@@ -228,4 +230,73 @@ fn check_repair_and_pack_without_env_dir_work_on_dot_venv() {
     assert_ok(&out, "--pack");
     assert!(project.join("venv.tar.zst").is_file(), "{}", stdout(&out));
     assert!(!project.join(".venv.tar.zst").exists());
+}
+
+/// `-h` at `columns` columns.
+fn short_help(columns: &str) -> String {
+    let out = std::process::Command::new(venv_bin())
+        .arg("-h")
+        .env("COLUMNS", columns)
+        .output()
+        .unwrap();
+    assert_ok(&out, "-h");
+    stdout(&out)
+}
+
+#[test]
+fn short_help_is_a_summary_with_cpythons_flags_and_long_help_has_every_flag() {
+    // CPython's own `-h` names the flags its usage line has.
+    let theirs = cpython_venv(&cpython(13), Path::new("/"), &["-h"]);
+    assert_ok(&theirs, "python3.13 -m venv -h");
+    let mut cpython_flags: Vec<String> = stdout(&theirs)
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(str::to_owned)
+        .collect();
+    cpython_flags.sort();
+    cpython_flags.dedup();
+    assert!(cpython_flags.len() >= 9, "{cpython_flags:?}");
+    for columns in ["80", "100", "200"] {
+        let short = short_help(columns);
+        let lines = short.lines().count();
+        assert!(
+            lines <= 45,
+            "-h at {columns} columns is {lines} lines:\n{short}"
+        );
+        for flag in cpython_flags
+            .iter()
+            .map(String::as_str)
+            .chain(["-p, --python"])
+        {
+            assert!(short.contains(flag), "-h lacks {flag}:\n{short}");
+        }
+        assert!(
+            short.contains("venv --help"),
+            "-h says where to read more:\n{short}"
+        );
+        assert!(!short.contains("--plugin"), "-h is a summary:\n{short}");
+    }
+    let out = std::process::Command::new(venv_bin())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_ok(&out, "--help");
+    let long = stdout(&out);
+    for flag in [
+        "--plugin-grant",
+        "--cache-dir",
+        "--link-mode",
+        "--seeder",
+        "--relocatable",
+        "--repair",
+        "--check",
+        "--pack",
+        "--show-policy",
+        "--inspect-plugin",
+        "--generate-man",
+        "--ascii-only",
+        "--quiet",
+    ] {
+        assert!(long.contains(flag), "--help lacks {flag}");
+    }
 }
