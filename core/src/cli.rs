@@ -7,7 +7,7 @@ use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
 use venv::error::{PolicyError, VenvError};
 use venv::plugin::Grant;
-use venv::policy::{LimitSettings, PluginOption, Requested};
+use venv::policy::{Defaults, LimitSettings, PluginOption, Requested, UserConfig};
 use venv::{Cache, LinkMode, Options, Prompt, Seeder};
 
 /// The environment `venv` creates (and `--check`, `--repair`, `--pack`
@@ -87,8 +87,12 @@ pub struct Cli {
 
     /// The base interpreter: a path, a command or a version (3.12, >=3.11)
     ///
-    /// The base interpreter: a path, a command on PATH (python3.12) or a
-    /// version (3.12, 3.12.1) looked up on PATH and in pyenv. Default: python3 on PATH.
+    /// The base interpreter: a path, a command on PATH (python3.12), a
+    /// version (3, 3.12, 3.12.1, 3.13t for a free-threaded build) or PEP 440
+    /// specifiers (>=3.11, >=3.10,<3.13, ~=3.11, !=3.12.*: the newest match),
+    /// optionally after an implementation (cpython3.12, pypy3.9, pypy>=3.9),
+    /// looked up on PATH, in its order with pyenv's shims resolved, and in
+    /// pyenv's versions [default: python3 on PATH; env: VENV_PYTHON; config: python].
     #[arg(short = 'p', long = "python", value_name = "PYTHON")]
     pub python: Option<String>,
 
@@ -134,7 +138,9 @@ pub struct Cli {
 
     /// A prompt prefix (`.`: this directory's name)
     ///
-    /// An alternative prompt prefix for this environment (`.` = the current directory's name).
+    /// An alternative prompt prefix for this environment (`.` = the current
+    /// directory's name) [default: the environment's directory name; env:
+    /// VENV_PROMPT; config: prompt].
     #[arg(long, value_name = "PROMPT")]
     pub prompt: Option<String>,
 
@@ -150,7 +156,9 @@ pub struct Cli {
     #[arg(long)]
     pub without_scm_ignore_files: bool,
 
-    /// SCM ignore files to write, comma-separated (default: git for Python 3.13+, none before).
+    /// SCM ignore files to write, comma-separated [default: git for Python
+    /// 3.13+, none before; env: VENV_SCM_IGNORE_FILES (`none` for none); config:
+    /// scm-ignore-files].
     #[arg(
         hide_short_help = true,
         long,
@@ -159,13 +167,15 @@ pub struct Cli {
     )]
     pub scm_ignore_files: Option<Vec<String>>,
 
-    /// How pip's files get from the cache into the environment.
-    #[arg(hide_short_help = true, long, value_enum, default_value_t = LinkModeArg::Auto)]
-    pub link_mode: LinkModeArg,
+    /// How pip's files get from the cache into the environment [default:
+    /// auto; env: VENV_LINK_MODE; config: link-mode].
+    #[arg(hide_short_help = true, long, value_enum)]
+    pub link_mode: Option<LinkModeArg>,
 
-    /// How pip is installed: natively from the base's bundled wheels, or by running ensurepip.
-    #[arg(hide_short_help = true, long, value_enum, default_value_t = SeederArg::Auto)]
-    pub seeder: SeederArg,
+    /// How pip is installed: natively from the base's bundled wheels, or by
+    /// running ensurepip [default: auto; env: VENV_SEEDER; config: seeder].
+    #[arg(hide_short_help = true, long, value_enum)]
+    pub seeder: Option<SeederArg>,
 
     /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
     #[arg(hide_short_help = true, long = "plugin", value_name = "PATH")]
@@ -209,9 +219,16 @@ pub struct Cli {
 
     /// Make an environment that keeps working after it is moved or copied:
     /// activation scripts and launchers (also those pip installs later) find
-    /// it from their own location. With --repair: convert an existing one.
+    /// it from their own location. With --repair: convert an existing one
+    /// [default: no; env: VENV_RELOCATABLE; config: relocatable (both for
+    /// new environments only)].
     #[arg(long, hide_short_help = true)]
     pub relocatable: bool,
+
+    /// Make an environment that is not relocatable, whatever VENV_RELOCATABLE
+    /// or the user config say.
+    #[arg(long, hide_short_help = true, conflicts_with = "relocatable")]
+    pub no_relocatable: bool,
 
     /// Make each existing ENV_DIR (made by venv, python -m venv, virtualenv
     /// or uv, then moved or copied) work where it is now: activation
@@ -245,6 +262,13 @@ pub struct Cli {
     )]
     pub output: Option<PathBuf>,
 
+    /// Print the defaults in force (python, prompt, link-mode, seeder,
+    /// scm-ignore-files, cache-dir, relocatable), where each came from (a
+    /// flag, its VENV_* variable, the user config's line, or built-in) and
+    /// the interpreter the python one finds; then exit.
+    #[arg(long, hide_short_help = true)]
+    pub show_config: bool,
+
     /// Print the plugin policy in force, where it came from, the user config, and the
     /// limits and plugins that would apply with the other flags given; then exit.
     #[arg(long, hide_short_help = true)]
@@ -256,13 +280,10 @@ pub struct Cli {
     #[arg(hide_short_help = true, long, value_name = "FILE")]
     pub inspect_plugin: Option<PathBuf>,
 
-    /// Cache directory for interpreter facts and unpacked wheels [default: $VENV_CACHE_DIR, $XDG_CACHE_HOME/venv, ~/.cache/venv].
-    #[arg(
-        hide_short_help = true,
-        long,
-        value_name = "DIR",
-        env = "VENV_CACHE_DIR"
-    )]
+    /// Cache directory for interpreter facts, unpacked wheels and compiled
+    /// plugins [default: $XDG_CACHE_HOME/venv, else ~/.cache/venv; env:
+    /// VENV_CACHE_DIR; config: cache-dir].
+    #[arg(hide_short_help = true, long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
     /// Do not read or write the cache.
@@ -335,6 +356,19 @@ const CREATION: &[&str] = &[
     "scm_ignore_files",
     "link_mode",
     "seeder",
+    "no_relocatable",
+];
+
+/// The creation flags `--show-config` shows the effect of.
+const SHOWN: &[&str] = &[
+    "python",
+    "prompt",
+    "link_mode",
+    "seeder",
+    "scm_ignore_files",
+    "without_scm_ignore_files",
+    "no_relocatable",
+    "relocatable",
 ];
 
 /// The plugin flags (they also shape what `--show-policy` shows).
@@ -351,6 +385,7 @@ const PLUGINS: &[&str] = &[
 
 /// Flags that print something and exit, creating nothing.
 const PRINTS: &[&str] = &[
+    "show_config",
     "show_policy",
     "inspect_plugin",
     "generate_shell_completion",
@@ -380,8 +415,14 @@ fn conflicts() -> Vec<(&'static str, Vec<&'static str>)> {
     }
     for (i, &print) in PRINTS.iter().enumerate() {
         let mut with: Vec<&str> = PRINTS[i + 1..].to_vec();
-        with.extend(["dirs", "relocatable"]);
-        with.extend(CREATION);
+        with.push("dirs");
+        // --show-config shows what the defaults and these flags make.
+        with.extend(
+            ["relocatable"]
+                .iter()
+                .chain(CREATION)
+                .filter(|flag| print != "show_config" || !SHOWN.contains(flag)),
+        );
         // --show-policy shows what the plugin flags would resolve to.
         if print != "show_policy" {
             with.extend(PLUGINS);
@@ -468,17 +509,46 @@ fn color_in(args: &[std::ffi::OsString]) -> ColorArg {
 }
 
 impl Cli {
-    pub fn options(&self) -> Options {
-        let scm_ignore_files = if self.without_scm_ignore_files {
-            Some(Vec::new())
-        } else {
-            self.scm_ignore_files.as_ref().map(|v| {
-                v.iter()
-                    .map(|s| s.trim().to_lowercase())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-        };
+    /// The defaults in force (the environment over the user config over
+    /// venv's own), with the flags given on top.
+    pub fn settings(&self, config: &UserConfig) -> Result<Defaults, VenvError> {
+        let mut d = Defaults::load(config)?;
+        d.python.given(self.python.clone().map(Some), "-p");
+        d.prompt.given(self.prompt.clone().map(Some), "--prompt");
+        d.link_mode
+            .given(self.link_mode.map(LinkMode::from), "--link-mode");
+        d.seeder.given(self.seeder.map(Seeder::from), "--seeder");
+        if self.without_scm_ignore_files {
+            d.scm_ignore_files
+                .given(Some(Some(Vec::new())), "--without-scm-ignore-files");
+        }
+        let scms = self.scm_ignore_files.as_ref().map(|v| {
+            v.iter()
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
+        d.scm_ignore_files
+            .given(scms.map(Some), "--scm-ignore-files");
+        d.cache_dir.given(
+            self.cache_dir
+                .clone()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Some),
+            "--cache-dir",
+        );
+        if self.no_cache {
+            d.cache_dir.given(Some(None), "--no-cache");
+        }
+        d.relocatable
+            .given(self.relocatable.then_some(true), "--relocatable");
+        d.relocatable
+            .given(self.no_relocatable.then_some(false), "--no-relocatable");
+        Ok(d)
+    }
+
+    /// The builder's options from the flags and the `settings` in force.
+    pub fn options(&self, settings: &Defaults) -> Options {
         Options {
             system_site_packages: self.system_site_packages,
             clear: self.clear,
@@ -491,12 +561,12 @@ impl Cli {
             ascii_only: self.ascii_only,
             upgrade: self.upgrade,
             with_pip: !self.without_pip,
-            prompt: Prompt::from_arg(self.prompt.as_deref()),
+            prompt: Prompt::from_arg(settings.prompt.value.as_deref()),
             upgrade_deps: self.upgrade_deps,
-            scm_ignore_files,
-            link_mode: self.link_mode.into(),
-            seeder: self.seeder.into(),
-            relocatable: self.relocatable,
+            scm_ignore_files: settings.scm_ignore_files.value.clone(),
+            link_mode: settings.link_mode.value,
+            seeder: settings.seeder.value,
+            relocatable: settings.relocatable.value,
             program: Some(
                 std::env::current_exe()
                     .map(|p| p.display().to_string())
@@ -520,11 +590,12 @@ impl Cli {
         self.repair || self.check || self.pack
     }
 
-    pub fn cache(&self) -> Cache {
+    /// The cache the `settings` name, or none with `--no-cache`.
+    pub fn cache(&self, settings: &Defaults) -> Cache {
         if self.no_cache {
             Cache::disabled()
         } else {
-            Cache::new(self.cache_dir.clone().filter(|p| !p.as_os_str().is_empty()))
+            Cache::new(settings.cache_dir.value.clone())
         }
     }
 

@@ -234,6 +234,23 @@ pub enum PolicyError {
         reason: String,
     },
 
+    /// user config `path`:`line`: `key` `problem`; fix the value or remove the line.
+    #[error("user config {}:{line}: `{key}` {problem}; fix the value or remove the line", path.display())]
+    BadConfigValue {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        problem: String,
+    },
+
+    /// `variable`=`value`: `problem`; fix or unset it.
+    #[error("{variable}={value:?}: {problem}; fix or unset {variable}")]
+    BadEnvValue {
+        variable: &'static str,
+        value: String,
+        problem: String,
+    },
+
     #[error("{owner}: grant `{grant}`: {} cannot be opened as a directory ({reason})", dir.display())]
     GrantNotADirectory {
         owner: String,

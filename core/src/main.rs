@@ -49,7 +49,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The commands that print something and exit instead of creating.
+/// The commands that print something from the command-line definition
+/// alone and exit.
 fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
     use std::io::Write;
     let write = |bytes: &[u8]| {
@@ -68,21 +69,21 @@ fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
             }),
         });
     }
-    if cli.cache_info || cli.cache_clean {
-        let cache = cli.cache();
-        let result = if cli.cache_clean {
-            cache.clean().map_err(|e| VenvError::CacheCommand {
-                what: "clean the cache",
-                reason: e.to_string(),
-            })
-        } else {
-            Ok(cache.summary())
-        };
-        return Some(result.map(|summary| {
-            print!("{}", describe_cache(summary, cli.cache_clean));
-        }));
-    }
     None
+}
+
+/// `--cache-info` and `--cache-clean`.
+fn cache_command(cli: &Cli, cache: &venv::Cache) -> Result<(), VenvError> {
+    let summary = if cli.cache_clean {
+        cache.clean().map_err(|e| VenvError::CacheCommand {
+            what: "clean the cache",
+            reason: e.to_string(),
+        })?
+    } else {
+        cache.summary()
+    };
+    print!("{}", describe_cache(summary, cli.cache_clean));
+    Ok(())
 }
 
 /// `--cache-info` and `--cache-clean` output.
@@ -270,11 +271,18 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         return result;
     }
     let reporter: SharedReporter = Arc::new(Terminal::new(look));
+    let config = UserConfig::load(&*reporter)?;
+    let settings = cli.settings(&config)?;
+    if cli.cache_info || cli.cache_clean {
+        return cache_command(cli, &cli.cache(&settings));
+    }
     if let Some(path) = &cli.inspect_plugin {
-        return inspect(cli, path, &reporter);
+        return inspect(path, &cli.cache(&settings), &reporter);
+    }
+    if cli.show_config {
+        return show_config(cli, &config, &settings, &reporter);
     }
     let policy = Policy::load()?;
-    let config = UserConfig::load()?;
     let requested = cli.requested_plugins()?;
     let resolved = policy::resolve(&policy, &config, &requested);
     if cli.show_policy {
@@ -285,13 +293,14 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         return resolved.map(|_| ()).map_err(VenvError::from);
     }
     let resolved = resolved?;
-    let options = cli.options();
+    let options = cli.options(&settings);
     // Checked again by EnvBuilder::validate; here so that it is reported before
     // any interpreter lookup, as CPython reports it before doing anything.
     if options.upgrade && options.clear {
         return Err(VenvError::UpgradeWithClear);
     }
-    let cache = cli.cache().with_reporter(reporter.clone());
+    let cache = cli.cache(&settings).with_reporter(reporter.clone());
+    let request = PythonRequest::parse(settings.python.value.as_deref());
     // --upgrade without -p: each environment keeps its own base.
     if options.upgrade && cli.python.is_none() {
         let mut steps = steps_for(&resolved, &cache, &reporter)?;
@@ -306,7 +315,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
                     });
                     base
                 }
-                None => default_interpreter(&cache, &reporter)?,
+                None => chosen_interpreter(&request, &cache, &reporter)?,
             };
             EnvBuilder::new(options.clone(), interpreter)
                 .with_cache(cache.clone())
@@ -315,12 +324,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         }
         return Ok(());
     }
-    let request = PythonRequest::parse(cli.python.as_deref());
-    let interpreter = venv::find_interpreter(&request, &cache)?;
-    reporter.report(Event::InterpreterChosen {
-        version: interpreter.info.version_string(),
-        path: interpreter.path.clone(),
-    });
+    let interpreter = chosen_interpreter(&request, &cache, &reporter)?;
     let mut steps = steps_for(&resolved, &cache, &reporter)?;
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
@@ -359,12 +363,14 @@ fn steps_for(
     Ok(Box::new(PluginSteps::new(host)))
 }
 
-/// No `-p`: `python3` on PATH.
-fn default_interpreter(
+/// The interpreter `request` (from -p, VENV_PYTHON, the user config, or
+/// python3 on PATH) finds.
+fn chosen_interpreter(
+    request: &PythonRequest,
     cache: &venv::Cache,
     reporter: &SharedReporter,
 ) -> Result<venv::Interpreter, VenvError> {
-    let interpreter = venv::find_interpreter(&PythonRequest::Default, cache)?;
+    let interpreter = venv::find_interpreter(request, cache)?;
     reporter.report(Event::InterpreterChosen {
         version: interpreter.info.version_string(),
         path: interpreter.path.clone(),
@@ -374,14 +380,18 @@ fn default_interpreter(
 
 /// `venv --inspect-plugin FILE`: prints the report; a plugin this venv
 /// would refuse is reported, then the refusal is the error.
-fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Result<(), VenvError> {
+fn inspect(
+    path: &std::path::Path,
+    cache: &venv::Cache,
+    reporter: &SharedReporter,
+) -> Result<(), VenvError> {
     let spec = PluginSpec::read(path).map_err(|e| {
         VenvError::from(venv::error::PolicyError::PluginUnreadable {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })
     })?;
-    let found = venv::plugin::inspect::inspect(&spec, &cli.cache(), reporter)?;
+    let found = venv::plugin::inspect::inspect(&spec, cache, reporter)?;
     print!("{}", found.render());
     match found.contract {
         Ok(_) => Ok(()),
@@ -392,4 +402,31 @@ fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Resu
             failure,
         })),
     }
+}
+
+/// `venv --show-config`: each default, where it came from, and the
+/// interpreter the python one finds (its failure is the command's error,
+/// after everything else is shown).
+fn show_config(
+    cli: &Cli,
+    config: &UserConfig,
+    settings: &policy::Defaults,
+    reporter: &SharedReporter,
+) -> Result<(), VenvError> {
+    let cache = cli.cache(settings).with_reporter(reporter.clone());
+    let request = PythonRequest::parse(settings.python.value.as_deref());
+    let found = venv::find_interpreter(&request, &cache);
+    let python = match &found {
+        Ok(interpreter) => format!(
+            "Python {} at {}",
+            interpreter.info.display_version(),
+            interpreter.path.display()
+        ),
+        Err(_) => "nothing (see the error below)".to_owned(),
+    };
+    print!(
+        "{}",
+        policy::describe_defaults(config, settings, cache.root(), &python)
+    );
+    found.map(|_| ())
 }

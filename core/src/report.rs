@@ -184,6 +184,15 @@ pub enum Event {
     ProgressAdvanced { task: Task, done: u64 },
     /// The task ended (successfully or not).
     ProgressFinished { task: Task },
+    /// A key of the user config that this venv does not know: ignored
+    /// (a typo, or a setting of a newer venv); the rest of the file applies.
+    ConfigKeyIgnored {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        /// The keys the table it is in may hold.
+        known: &'static [&'static str],
+    },
     /// Something was not as expected but creation goes on (an untrusted
     /// cache entry, a stale staging directory that could not be removed).
     Warning { message: String },

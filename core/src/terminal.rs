@@ -184,6 +184,16 @@ fn render(event: &Event, look: &Look) -> Option<String> {
         Event::PluginOutput { plugin, line } => format!("[{plugin}] {line}"),
         Event::ChildOutput { line } => line.clone(),
         Event::Warning { message } => look.warning_line(message),
+        Event::ConfigKeyIgnored {
+            path,
+            line,
+            key,
+            known,
+        } => look.warning_line(&format!(
+            "{}:{line}: unknown key `{key}` ignored (this venv knows {})",
+            path.display(),
+            known.join(", ")
+        )),
         Event::UpgradeBase { env, version, path } => format!(
             "venv: upgrading {} with its own base interpreter, Python {version} at {} (from its pyvenv.cfg; -p chooses another)",
             env.display(),
