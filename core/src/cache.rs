@@ -164,6 +164,11 @@ impl Cache {
         self
     }
 
+    /// Where the library's notices go (what `with_reporter` set).
+    pub(crate) fn reporter(&self) -> &SharedReporter {
+        &self.reporter
+    }
+
     pub fn root(&self) -> Option<&Path> {
         self.root.as_deref()
     }

@@ -37,6 +37,10 @@ pub enum VenvError {
     )]
     UnsupportedRequest { request: String },
 
+    /// `request` is not a version request (`reason`); write PEP 440 specifiers (e.g. -p '>=3.11,<3.13') or a version (-p 3.12).
+    #[error("`{request}` is not a version request ({reason}); write PEP 440 specifiers (e.g. -p '>=3.11,<3.13') or a version (-p 3.12)")]
+    InvalidPythonRequest { request: String, reason: String },
+
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install {package}); or pass --without-pip")]
     NoEnsurepip { path: PathBuf, package: String },
 

@@ -123,6 +123,16 @@ impl std::fmt::Display for Task {
 pub enum Event {
     /// The base interpreter that will be used.
     InterpreterChosen { version: String, path: PathBuf },
+    /// A range of versions (`-p '>=3.11'`) was asked for: the newest
+    /// interpreter found that it takes is used.
+    InterpreterMatched {
+        /// The request, as written.
+        request: String,
+        version: String,
+        path: PathBuf,
+        /// The versions of every interpreter found that it takes, sorted.
+        matches: Vec<String>,
+    },
     /// `--upgrade` without `-p`: the environment's own base, from its pyvenv.cfg.
     UpgradeBase {
         env: PathBuf,
