@@ -64,11 +64,26 @@ Every other flag (pip seeding, cache, plugins, --relocatable, --check,
 --repair, --pack) and where defaults come from: `venv --help`, or `man venv`
 (the page is `venv --generate-man`).";
 
-/// What `--help` ends with.
+/// What `--help` (and the manual page) ends with.
 const LONG_AFTER_HELP: &str = "\
-Once an environment has been created, activate it by sourcing the activate script in its bin \
-directory (activate, activate.fish, activate.csh, activate.nu, Activate.ps1); venv prints the \
-line for your shell ($SHELL).";
+Without ENV_DIR, venv creates ./.venv (and --check, --repair, --pack work on it). After a \
+creation it prints, on stderr, the command that activates the environment in your shell \
+($SHELL): source .venv/bin/activate (bash, zsh), . .venv/bin/activate (sh, dash), the \
+activate.fish, activate.csh, activate.nu (overlay use) or Activate.ps1 script; -q leaves it out.
+
+Defaults: each of python, prompt, link-mode, seeder, scm-ignore-files, cache-dir and \
+relocatable comes from its flag, else its environment variable (VENV_PYTHON, VENV_PROMPT, \
+VENV_LINK_MODE, VENV_SEEDER, VENV_SCM_IGNORE_FILES, VENV_CACHE_DIR, VENV_RELOCATABLE), else \
+the user config ($XDG_CONFIG_HOME/venv/config.toml, else ~/.config/venv/config.toml, with \
+keys of those names: python = \"3.12\"), else venv's own default. venv --show-config prints \
+each value and where it came from. A key the user config does not know is a warning; a \
+value that is wrong is an error naming the file, line and key.
+
+Version requests (-p, VENV_PYTHON, python =): 3.12 is the first 3.12 in PATH order (pyenv \
+shims resolved), then pyenv's versions; PEP 440 specifiers (>=3.11, >=3.10,<3.13, ~=3.11, \
+!=3.12.*) take the newest match found and say which; cpython3.12, pypy3.9, pypy>=3.9 take \
+only that implementation; 3.13t takes only a free-threaded build, and a version without t \
+never takes one.";
 
 #[derive(Debug, Parser)]
 #[command(
