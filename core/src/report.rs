@@ -128,7 +128,9 @@ pub enum Event {
     InterpreterMatched {
         /// The request, as written.
         request: String,
+        /// The version used (`3.13.0`, `3.13.0t`, `3.9.16 (PyPy)`).
         version: String,
+        /// The interpreter used.
         path: PathBuf,
         /// The versions of every interpreter found that it takes, sorted.
         matches: Vec<String>,
@@ -197,8 +199,11 @@ pub enum Event {
     /// A key of the user config that this venv does not know: ignored
     /// (a typo, or a setting of a newer venv); the rest of the file applies.
     ConfigKeyIgnored {
+        /// The user config.
         path: PathBuf,
+        /// The key's line, from 1.
         line: usize,
+        /// Its dotted name (`limits.memroy-mib`).
         key: String,
         /// The keys the table it is in may hold.
         known: &'static [&'static str],

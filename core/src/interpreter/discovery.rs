@@ -53,6 +53,7 @@ pub struct VersionRequest {
     pub text: String,
     /// `None`: any implementation the names on PATH run.
     pub implementation: Option<Implementation>,
+    /// The versions it takes.
     pub versions: Versions,
     /// `3.13t`: only a free-threaded build; otherwise never one.
     pub free_threaded: bool,
@@ -61,7 +62,9 @@ pub struct VersionRequest {
 /// An implementation named in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Implementation {
+    /// `cpython3.12`: CPython under its `python*` names.
     CPython,
+    /// `pypy3.9`: PyPy under its `pypy*` names.
     PyPy,
 }
 
@@ -88,8 +91,11 @@ impl Implementation {
 pub enum Versions {
     /// `3`, `3.12`, `3.12.1`: that release, or any that starts so.
     Prefix {
+        /// The major version (3).
         major: u32,
+        /// The minor version, if given.
         minor: Option<u32>,
+        /// The patch level, if given.
         patch: Option<u32>,
     },
     /// PEP 440 specifiers: the newest match.

@@ -29,15 +29,15 @@ pub fn is_shim(path: &Path) -> bool {
 /// A CPython that pyenv installed: `versions/3.12.1`, or `versions/3.13.0t`
 /// for a free-threaded build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Installed {
-    pub version: (u32, u32, u32),
-    pub free_threaded: bool,
-    pub prefix: PathBuf,
+pub(super) struct Installed {
+    pub(super) version: (u32, u32, u32),
+    pub(super) free_threaded: bool,
+    pub(super) prefix: PathBuf,
 }
 
 impl Installed {
     /// Its `bin/python3.X` (`python3.Xt` for a free-threaded build).
-    pub fn executable(&self) -> PathBuf {
+    pub(super) fn executable(&self) -> PathBuf {
         let t = if self.free_threaded { "t" } else { "" };
         self.prefix
             .join("bin")

@@ -13,19 +13,19 @@ use crate::context::{LinkMode, Seeder};
 use crate::error::PolicyError;
 
 /// The base interpreter, as `-p` takes it.
-pub const VENV_PYTHON: &str = "VENV_PYTHON";
+const VENV_PYTHON: &str = "VENV_PYTHON";
 /// The prompt, as `--prompt` takes it.
-pub const VENV_PROMPT: &str = "VENV_PROMPT";
+const VENV_PROMPT: &str = "VENV_PROMPT";
 /// `--link-mode`.
-pub const VENV_LINK_MODE: &str = "VENV_LINK_MODE";
+const VENV_LINK_MODE: &str = "VENV_LINK_MODE";
 /// `--seeder`.
-pub const VENV_SEEDER: &str = "VENV_SEEDER";
+const VENV_SEEDER: &str = "VENV_SEEDER";
 /// `--scm-ignore-files` (comma-separated; `none` for none).
-pub const VENV_SCM_IGNORE_FILES: &str = "VENV_SCM_IGNORE_FILES";
+const VENV_SCM_IGNORE_FILES: &str = "VENV_SCM_IGNORE_FILES";
 /// `--cache-dir`.
-pub const VENV_CACHE_DIR: &str = "VENV_CACHE_DIR";
+const VENV_CACHE_DIR: &str = "VENV_CACHE_DIR";
 /// `--relocatable` (`1`, `true`, `yes`, `on`) or not (`0`, `false`, `no`, `off`).
-pub const VENV_RELOCATABLE: &str = "VENV_RELOCATABLE";
+const VENV_RELOCATABLE: &str = "VENV_RELOCATABLE";
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use crate::context::{LinkMode, Seeder};
 use crate::plugin::Grant;
 
 /// The top-level keys of the user config.
-pub const TOP_KEYS: &[&str] = &[
+const TOP_KEYS: &[&str] = &[
     "python",
     "prompt",
     "link-mode",
@@ -28,10 +28,10 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 
 /// The keys of a `[[plugins]]` entry.
-pub const PLUGIN_KEYS: &[&str] = &["path", "options", "grants"];
+const PLUGIN_KEYS: &[&str] = &["path", "options", "grants"];
 
 /// The keys of `[limits]`.
-pub const LIMIT_KEYS: &[&str] = &[
+const LIMIT_KEYS: &[&str] = &[
     "memory-mib",
     "time-seconds",
     "output-kib",
