@@ -36,11 +36,14 @@ pub enum PythonRequest {
     Default,
     Path(PathBuf),
     Command(String),
+    /// A version (`3.12`, `3.13t`, `pypy3.9`) or PEP 440 specifiers (`>=3.11`).
     Version(VersionRequest),
     /// Text that starts as version specifiers do (`>=`, `~=`, ...) but is
     /// not PEP 440; finding it is an error naming `reason`.
     Invalid {
+        /// The text, as written.
         request: String,
+        /// What the PEP 440 parser said.
         reason: String,
     },
 }
