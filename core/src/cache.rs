@@ -172,6 +172,11 @@ impl Cache {
         self
     }
 
+    /// Where the library's notices go (what `with_reporter` set).
+    pub(crate) fn reporter(&self) -> &SharedReporter {
+        &self.reporter
+    }
+
     /// The root, unless caching is off.
     pub fn root(&self) -> Option<&Path> {
         self.root.as_deref()

@@ -151,6 +151,58 @@ pub enum Seeder {
     Ensurepip,
 }
 
+impl LinkMode {
+    /// The names `--link-mode`, `VENV_LINK_MODE` and the user config take.
+    pub const NAMES: &'static [&'static str] = &["auto", "hardlink", "clone", "copy", "symlink"];
+
+    /// The mode named `name` (one of [`LinkMode::NAMES`]).
+    pub fn from_name(name: &str) -> Option<LinkMode> {
+        Some(match name {
+            "auto" => LinkMode::Auto,
+            "hardlink" => LinkMode::Hardlink,
+            "clone" => LinkMode::Clone,
+            "copy" => LinkMode::Copy,
+            "symlink" => LinkMode::Symlink,
+            _ => return None,
+        })
+    }
+
+    /// Its name, as [`LinkMode::from_name`] takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkMode::Auto => "auto",
+            LinkMode::Hardlink => "hardlink",
+            LinkMode::Clone => "clone",
+            LinkMode::Copy => "copy",
+            LinkMode::Symlink => "symlink",
+        }
+    }
+}
+
+impl Seeder {
+    /// The names `--seeder`, `VENV_SEEDER` and the user config take.
+    pub const NAMES: &'static [&'static str] = &["auto", "native", "ensurepip"];
+
+    /// The seeder named `name` (one of [`Seeder::NAMES`]).
+    pub fn from_name(name: &str) -> Option<Seeder> {
+        Some(match name {
+            "auto" => Seeder::Auto,
+            "native" => Seeder::Native,
+            "ensurepip" => Seeder::Ensurepip,
+            _ => return None,
+        })
+    }
+
+    /// Its name, as [`Seeder::from_name`] takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Seeder::Auto => "auto",
+            Seeder::Native => "native",
+            Seeder::Ensurepip => "ensurepip",
+        }
+    }
+}
+
 /// The SCM ignore files CPython writes by default for this interpreter.
 pub(crate) fn default_scm_ignore_files(info: &InterpreterInfo) -> Vec<String> {
     if info.at_least(13) {

@@ -45,6 +45,10 @@ pub enum VenvError {
     )]
     UnsupportedRequest { request: String },
 
+    /// `request` is not a version request (`reason`); write PEP 440 specifiers (e.g. -p '>=3.11,<3.13') or a version (-p 3.12).
+    #[error("`{request}` is not a version request ({reason}); write PEP 440 specifiers (e.g. -p '>=3.11,<3.13') or a version (-p 3.12)")]
+    InvalidPythonRequest { request: String, reason: String },
+
     /// `path` has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install `package`); or pass --without-pip.
     #[error("{path} has no ensurepip module, so pip cannot be installed (on Debian/Ubuntu: apt install {package}); or pass --without-pip")]
     NoEnsurepip { path: PathBuf, package: String },
@@ -150,6 +154,10 @@ pub enum VenvError {
         "{path} is not a virtual environment ({reason}); pass the directory that holds pyvenv.cfg"
     )]
     NotAnEnvironment { path: PathBuf, reason: String },
+
+    /// `command` was given no ENV_DIR and the default `dir` does not exist; pass the environment's directory.
+    #[error("{command} was given no ENV_DIR and there is no {dir} here; pass the environment's directory (venv {command} DIR)")]
+    NoDefaultEnv { command: &'static str, dir: PathBuf },
 
     /// Cannot `what` `env`: `reason`.
     #[error("cannot {what} {env}: {reason}")]
@@ -269,6 +277,23 @@ pub enum PolicyError {
         what: &'static str,
         path: PathBuf,
         reason: String,
+    },
+
+    /// user config `path`:`line`: `key` `problem`; fix the value or remove the line.
+    #[error("user config {}:{line}: `{key}` {problem}; fix the value or remove the line", path.display())]
+    BadConfigValue {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        problem: String,
+    },
+
+    /// `variable`=`value`: `problem`; fix or unset it.
+    #[error("{variable}={value:?}: {problem}; fix or unset {variable}")]
+    BadEnvValue {
+        variable: &'static str,
+        value: String,
+        problem: String,
     },
 
     /// `owner`: grant `grant`: … cannot be opened as a directory (`reason`).

@@ -9,7 +9,7 @@ use crate::policy::{self, PolicyFile, UserConfigFile};
 /// Policy files and user configs: parsing never panics.
 pub fn policy_text(text: &str) {
     let _ = policy::parse_toml::<PolicyFile>(text);
-    let _ = policy::parse_toml::<UserConfigFile>(text);
+    let _ = UserConfigFile::parse(text);
 }
 
 /// `pyvenv.cfg`: parsing never panics, and what parses renders back to the same.

@@ -3,6 +3,7 @@
 //! showing its events on the terminal.
 
 mod cli;
+mod shell;
 mod terminal;
 
 use std::process::ExitCode;
@@ -48,7 +49,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The commands that print something and exit instead of creating.
+/// The commands that print something from the command-line definition
+/// alone and exit.
 fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
     use std::io::Write;
     let write = |bytes: &[u8]| {
@@ -67,21 +69,21 @@ fn print_and_exit(cli: &Cli) -> Option<Result<(), VenvError>> {
             }),
         });
     }
-    if cli.cache_info || cli.cache_clean {
-        let cache = cli.cache();
-        let result = if cli.cache_clean {
-            cache.clean().map_err(|e| VenvError::CacheCommand {
-                what: "clean the cache",
-                reason: e.to_string(),
-            })
-        } else {
-            Ok(cache.summary())
-        };
-        return Some(result.map(|summary| {
-            print!("{}", describe_cache(summary, cli.cache_clean));
-        }));
-    }
     None
+}
+
+/// `--cache-info` and `--cache-clean`.
+fn cache_command(cli: &Cli, cache: &venv::Cache) -> Result<(), VenvError> {
+    let summary = if cli.cache_clean {
+        cache.clean().map_err(|e| VenvError::CacheCommand {
+            what: "clean the cache",
+            reason: e.to_string(),
+        })?
+    } else {
+        cache.summary()
+    };
+    print!("{}", describe_cache(summary, cli.cache_clean));
+    Ok(())
 }
 
 /// `--cache-info` and `--cache-clean` output.
@@ -141,22 +143,29 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
             eprintln!("{}", look.warning_line(text));
         }
     };
+    let command = if cli.pack {
+        "--pack"
+    } else if cli.check {
+        "--check"
+    } else {
+        "--repair"
+    };
+    let dirs = cli.env_dirs();
+    if cli.dirs.is_empty() && std::fs::symlink_metadata(&dirs[0]).is_err() {
+        return Err(VenvError::NoDefaultEnv {
+            command,
+            dir: dirs[0].clone(),
+        });
+    }
     if cli.pack {
-        let [dir] = cli.dirs.as_slice() else {
+        let [dir] = dirs.as_slice() else {
             return Err(VenvError::InvalidFlag {
                 flag: "--pack",
-                value: format!("{} directories", cli.dirs.len()),
+                value: format!("{} directories", dirs.len()),
                 expected: "one ENV_DIR (and -o FILE)",
             });
         };
-        let output = cli.output.clone().unwrap_or_else(|| {
-            let name = std::path::absolute(dir)
-                .unwrap_or_else(|_| dir.clone())
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "env".to_owned());
-            std::path::PathBuf::from(format!("{name}.tar.zst"))
-        });
+        let output = cli.output.clone().unwrap_or_else(|| default_archive(dir));
         let compression = pack::Compression::from_path(&output).ok_or(VenvError::InvalidFlag {
             flag: "--output",
             value: output.display().to_string(),
@@ -187,7 +196,7 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
         }
         return Ok(status);
     }
-    for dir in &cli.dirs {
+    for dir in &dirs {
         if cli.check {
             let verdict = relocate::check(dir)?;
             say!("{}", verdict.line);
@@ -244,16 +253,36 @@ fn existing_envs(cli: &Cli, look: Look) -> Result<ExitCode, VenvError> {
     Ok(status)
 }
 
+/// `--pack` without `-o`: `NAME.tar.zst` in the current directory, NAME
+/// being the environment's directory name without leading dots (`.venv`
+/// packs to `venv.tar.zst`, not to a hidden file).
+fn default_archive(dir: &std::path::Path) -> std::path::PathBuf {
+    let name = std::path::absolute(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_start_matches('.').to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "env".to_owned());
+    std::path::PathBuf::from(format!("{name}.tar.zst"))
+}
+
 fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
     if let Some(result) = print_and_exit(cli) {
         return result;
     }
     let reporter: SharedReporter = Arc::new(Terminal::new(look));
+    let config = UserConfig::load(&*reporter)?;
+    let settings = cli.settings(&config)?;
+    if cli.cache_info || cli.cache_clean {
+        return cache_command(cli, &cli.cache(&settings));
+    }
     if let Some(path) = &cli.inspect_plugin {
-        return inspect(cli, path, &reporter);
+        return inspect(path, &cli.cache(&settings), &reporter);
+    }
+    if cli.show_config {
+        return show_config(cli, &config, &settings, &reporter);
     }
     let policy = Policy::load()?;
-    let config = UserConfig::load()?;
     let requested = cli.requested_plugins()?;
     let resolved = policy::resolve(&policy, &config, &requested);
     if cli.show_policy {
@@ -264,17 +293,18 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         return resolved.map(|_| ()).map_err(VenvError::from);
     }
     let resolved = resolved?;
-    let options = cli.options();
+    let options = cli.options(&settings);
     // Checked again by EnvBuilder::validate; here so that it is reported before
     // any interpreter lookup, as CPython reports it before doing anything.
     if options.upgrade && options.clear {
         return Err(VenvError::UpgradeWithClear);
     }
-    let cache = cli.cache().with_reporter(reporter.clone());
+    let cache = cli.cache(&settings).with_reporter(reporter.clone());
+    let request = PythonRequest::parse(settings.python.value.as_deref());
     // --upgrade without -p: each environment keeps its own base.
     if options.upgrade && cli.python.is_none() {
         let mut steps = steps_for(resolved, &cache, &reporter)?;
-        for dir in &cli.dirs {
+        for dir in &cli.env_dirs() {
             let env_dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
             let interpreter = match venv::cli_support::upgrade_base(&env_dir, &cache)? {
                 Some(base) => {
@@ -285,7 +315,7 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
                     });
                     base
                 }
-                None => default_interpreter(&cache, &reporter)?,
+                None => chosen_interpreter(&request, &cache, &reporter)?,
             };
             EnvBuilder::new(options.clone(), interpreter)
                 .with_cache(cache.clone())
@@ -294,18 +324,20 @@ fn run(cli: &Cli, look: Look) -> Result<(), VenvError> {
         }
         return Ok(());
     }
-    let request = PythonRequest::parse(cli.python.as_deref());
-    let interpreter = venv::find_interpreter(&request, &cache)?;
-    reporter.report(Event::InterpreterChosen {
-        version: interpreter.info.version_string(),
-        path: interpreter.path.clone(),
-    });
+    let interpreter = chosen_interpreter(&request, &cache, &reporter)?;
     let mut steps = steps_for(resolved, &cache, &reporter)?;
     let builder = EnvBuilder::new(options, interpreter)
         .with_cache(cache)
         .with_reporter(reporter);
-    for dir in &cli.dirs {
+    let shell = shell::Shell::from_env();
+    for dir in &cli.env_dirs() {
         builder.create_with(dir, steps.as_mut())?;
+        // How to activate it, for the shell the user logs in with: on
+        // stderr, so that stdout stays what CPython's venv prints (nothing).
+        // An upgraded environment is one the user already has.
+        if !look.quiet && !cli.upgrade {
+            eprintln!("{}", shell::activation_hint(shell, dir));
+        }
     }
     Ok(())
 }
@@ -331,12 +363,14 @@ fn steps_for(
     Ok(Box::new(PluginSteps::new(host)))
 }
 
-/// No `-p`: `python3` on PATH.
-fn default_interpreter(
+/// The interpreter `request` (from -p, VENV_PYTHON, the user config, or
+/// python3 on PATH) finds.
+fn chosen_interpreter(
+    request: &PythonRequest,
     cache: &venv::Cache,
     reporter: &SharedReporter,
 ) -> Result<venv::Interpreter, VenvError> {
-    let interpreter = venv::find_interpreter(&PythonRequest::Default, cache)?;
+    let interpreter = venv::find_interpreter(request, cache)?;
     reporter.report(Event::InterpreterChosen {
         version: interpreter.info.version_string(),
         path: interpreter.path.clone(),
@@ -346,14 +380,18 @@ fn default_interpreter(
 
 /// `venv --inspect-plugin FILE`: prints the report; a plugin this venv
 /// would refuse is reported, then the refusal is the error.
-fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Result<(), VenvError> {
+fn inspect(
+    path: &std::path::Path,
+    cache: &venv::Cache,
+    reporter: &SharedReporter,
+) -> Result<(), VenvError> {
     let spec = PluginSpec::read(path).map_err(|e| {
         VenvError::from(venv::error::PolicyError::PluginUnreadable {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })
     })?;
-    let found = venv::cli_support::inspect::inspect(&spec, &cli.cache(), reporter)?;
+    let found = venv::cli_support::inspect::inspect(&spec, cache, reporter)?;
     print!("{}", found.render());
     match found.contract {
         Ok(_) => Ok(()),
@@ -364,4 +402,31 @@ fn inspect(cli: &Cli, path: &std::path::Path, reporter: &SharedReporter) -> Resu
             failure,
         })),
     }
+}
+
+/// `venv --show-config`: each default, where it came from, and the
+/// interpreter the python one finds (its failure is the command's error,
+/// after everything else is shown).
+fn show_config(
+    cli: &Cli,
+    config: &UserConfig,
+    settings: &policy::Defaults,
+    reporter: &SharedReporter,
+) -> Result<(), VenvError> {
+    let cache = cli.cache(settings).with_reporter(reporter.clone());
+    let request = PythonRequest::parse(settings.python.value.as_deref());
+    let found = venv::find_interpreter(&request, &cache);
+    let python = match &found {
+        Ok(interpreter) => format!(
+            "Python {} at {}",
+            interpreter.info.display_version(),
+            interpreter.path.display()
+        ),
+        Err(_) => "nothing (see the error below)".to_owned(),
+    };
+    print!(
+        "{}",
+        policy::describe_defaults(config, settings, cache.root(), &python)
+    );
+    found.map(|_| ())
 }

@@ -153,6 +153,18 @@ pub enum Event {
         /// Its path.
         path: PathBuf,
     },
+    /// A range of versions (`-p '>=3.11'`) was asked for: the newest
+    /// interpreter found that it takes is used.
+    InterpreterMatched {
+        /// The request, as written.
+        request: String,
+        /// The version used (`3.13.0`, `3.13.0t`, `3.9.16 (PyPy)`).
+        version: String,
+        /// The interpreter used.
+        path: PathBuf,
+        /// The versions of every interpreter found that it takes, sorted.
+        matches: Vec<String>,
+    },
     /// `--upgrade` without `-p`: the environment's own base, from its pyvenv.cfg.
     UpgradeBase {
         /// The environment upgraded.
@@ -270,6 +282,18 @@ pub enum Event {
     ProgressFinished {
         /// Which task.
         task: Task,
+    },
+    /// A key of the user config that this venv does not know: ignored
+    /// (a typo, or a setting of a newer venv); the rest of the file applies.
+    ConfigKeyIgnored {
+        /// The user config.
+        path: PathBuf,
+        /// The key's line, from 1.
+        line: usize,
+        /// Its dotted name (`limits.memroy-mib`).
+        key: String,
+        /// The keys the table it is in may hold.
+        known: &'static [&'static str],
     },
     /// Something was not as expected but creation goes on (an untrusted
     /// cache entry, a stale staging directory that could not be removed).

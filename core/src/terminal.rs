@@ -184,6 +184,32 @@ fn render(event: &Event, look: &Look) -> Option<String> {
         Event::PluginOutput { plugin, line } => format!("[{plugin}] {line}"),
         Event::ChildOutput { line } => line.clone(),
         Event::Warning { message } => look.warning_line(message),
+        Event::ConfigKeyIgnored {
+            path,
+            line,
+            key,
+            known,
+        } => look.warning_line(&format!(
+            "{}:{line}: unknown key `{key}` ignored (this venv knows {})",
+            path.display(),
+            known.join(", ")
+        )),
+        Event::InterpreterMatched {
+            request,
+            version,
+            path,
+            matches,
+        } => {
+            let of = if matches.len() > 1 {
+                format!(", the newest of {}", matches.join(", "))
+            } else {
+                String::new()
+            };
+            format!(
+                "venv: Python {request}: using {version} at {}{of}",
+                path.display()
+            )
+        }
         Event::UpgradeBase { env, version, path } => format!(
             "venv: upgrading {} with its own base interpreter, Python {version} at {} (from its pyvenv.cfg; -p chooses another)",
             env.display(),

@@ -1,18 +1,35 @@
 //! Turning `-p/--python` (or its absence) into one interpreter path.
 //!
 //! Accepted forms: a path (`/usr/bin/python3`, `.venv/bin/python`), a command
-//! on PATH (`python3.12`), or a version request (`3`, `3.12`, `3.12.1`,
-//! `cpython3.12`, `py3.12`), looked up on PATH and among pyenv's versions.
+//! on PATH (`python3.12`), or a version request, looked up on PATH and among
+//! pyenv's versions:
+//!
+//! - a version or its start (`3`, `3.12`, `3.12.1`): the first interpreter
+//!   of that version in search order, which is what the same name would run
+//!   in a shell (PATH in its order, pyenv's shims resolved), then pyenv's
+//!   installed versions, newest first;
+//! - PEP 440 specifiers (`>=3.11`, `>=3.10,<3.13`, `~=3.11`, `!=3.12.*`):
+//!   every interpreter found is asked, and the newest match is used (a final
+//!   release over a pre-release, which compares as its release; the first
+//!   found among equals), and said;
+//! - either after an implementation (`cpython3.12`, `pypy3.9`, `pypy3`,
+//!   `pypy>=3.9`; `py3.12` is any implementation), which then must match;
+//! - a version with `t` (`3.13t`): a free-threaded build only. Without it,
+//!   a version request never picks a free-threaded build.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
-use super::{path_search, pyenv, Interpreter};
+use pep440_rs::{Version, VersionSpecifiers};
+
+use super::{path_search, pyenv, Interpreter, InterpreterInfo};
 use crate::cache::Cache;
 use crate::error::VenvError;
 use crate::paths::absolute;
+use crate::report::Event;
 
-/// What `-p` asks for.
+/// What `-p` asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PythonRequest {
     /// No `-p`: `python3` on PATH.
@@ -21,8 +38,64 @@ pub enum PythonRequest {
     Path(PathBuf),
     /// A command looked up on PATH (`python3.12`).
     Command(String),
-    /// A version (`3`, `3.12`, `3.12.1`), found on PATH first, then among pyenv's.
-    Version {
+    /// A version (`3.12`, `3.13t`, `pypy3.9`) or PEP 440 specifiers (`>=3.11`).
+    Version(VersionRequest),
+    /// Text that starts as version specifiers do (`>=`, `~=`, ...) but is
+    /// not PEP 440; finding it is an error naming `reason`.
+    Invalid {
+        /// The text, as written.
+        request: String,
+        /// What the PEP 440 parser said.
+        reason: String,
+    },
+}
+
+/// A version request: which versions, of which implementation, and
+/// whether free-threaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRequest {
+    /// As written, for messages.
+    pub text: String,
+    /// `None`: any implementation the names on PATH run.
+    pub implementation: Option<Implementation>,
+    /// The versions it takes.
+    pub versions: Versions,
+    /// `3.13t`: only a free-threaded build; otherwise never one.
+    pub free_threaded: bool,
+}
+
+/// An implementation named in a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Implementation {
+    /// `cpython3.12`: CPython under its `python*` names.
+    CPython,
+    /// `pypy3.9`: PyPy under its `pypy*` names.
+    PyPy,
+}
+
+impl Implementation {
+    /// `sys.implementation.name`.
+    fn name(self) -> &'static str {
+        match self {
+            Implementation::CPython => "cpython",
+            Implementation::PyPy => "pypy",
+        }
+    }
+
+    /// The program names its interpreters are installed under (`python3.12`, `pypy3.9`).
+    fn program(self) -> &'static str {
+        match self {
+            Implementation::CPython => "python",
+            Implementation::PyPy => "pypy",
+        }
+    }
+}
+
+/// The versions a request takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Versions {
+    /// `3`, `3.12`, `3.12.1`: that release, or any that starts so.
+    Prefix {
         /// The major version (3).
         major: u32,
         /// The minor version, if given.
@@ -30,22 +103,48 @@ pub enum PythonRequest {
         /// The patch level, if given.
         patch: Option<u32>,
     },
+    /// PEP 440 specifiers: the newest match.
+    Specifiers(VersionSpecifiers),
 }
 
 impl PythonRequest {
-    /// Reads `-p`'s value (`None`: no `-p`).
+    /// Reads a `-p` value (`None`: no `-p`).
     pub fn parse(text: Option<&str>) -> PythonRequest {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return PythonRequest::Default;
         };
-        if text.contains('/') {
+        if text.contains('/') || (cfg!(windows) && text.contains('\\')) {
             return PythonRequest::Path(PathBuf::from(text));
         }
-        for prefix in ["cpython-", "cpython", "py", ""] {
-            if let Some(rest) = text.strip_prefix(prefix) {
-                if let Some(v) = parse_version_request(rest) {
-                    return v;
+        let lower = text.to_ascii_lowercase();
+        let prefixes = [
+            ("cpython-", Some(Implementation::CPython)),
+            ("cpython", Some(Implementation::CPython)),
+            ("pypy-", Some(Implementation::PyPy)),
+            ("pypy", Some(Implementation::PyPy)),
+            ("py", None),
+            ("", None),
+        ];
+        for (prefix, implementation) in prefixes {
+            let Some(rest) = lower.strip_prefix(prefix) else {
+                continue;
+            };
+            match parse_versions(rest) {
+                Some(Ok((versions, free_threaded))) => {
+                    return PythonRequest::Version(VersionRequest {
+                        text: text.to_owned(),
+                        implementation,
+                        versions,
+                        free_threaded,
+                    })
                 }
+                Some(Err(reason)) => {
+                    return PythonRequest::Invalid {
+                        request: text.to_owned(),
+                        reason,
+                    }
+                }
+                None => {}
             }
         }
         PythonRequest::Command(text.to_owned())
@@ -56,38 +155,34 @@ impl PythonRequest {
             PythonRequest::Default => "python3 (the default)".into(),
             PythonRequest::Path(p) => p.display().to_string(),
             PythonRequest::Command(c) => c.clone(),
-            PythonRequest::Version {
-                major,
-                minor,
-                patch,
-            } => {
-                let mut s = major.to_string();
-                for part in [minor, patch].into_iter().flatten() {
-                    s.push_str(&format!(".{part}"));
-                }
-                s
-            }
-        }
-    }
-
-    fn matches(&self, version: (u32, u32, u32)) -> bool {
-        match self {
-            PythonRequest::Version {
-                major,
-                minor,
-                patch,
-            } => {
-                version.0 == *major
-                    && minor.is_none_or(|m| m == version.1)
-                    && patch.is_none_or(|p| p == version.2)
-            }
-            _ => true,
+            PythonRequest::Version(v) => v.describe(),
+            PythonRequest::Invalid { request, .. } => request.clone(),
         }
     }
 }
 
-fn parse_version_request(text: &str) -> Option<PythonRequest> {
-    let parts: Vec<&str> = text.split('.').collect();
+/// The versions and free-threaded mark of a request's text after its
+/// implementation, or `None` when the text is no version request at all.
+fn parse_versions(text: &str) -> Option<Result<(Versions, bool), String>> {
+    if text.starts_with(['<', '>', '=', '!', '~']) {
+        return Some(
+            VersionSpecifiers::from_str(text)
+                .map(|s| (Versions::Specifiers(s), false))
+                .map_err(|e| {
+                    let first = e.to_string();
+                    let first = first.lines().next().unwrap_or_default();
+                    let first = first
+                        .strip_prefix("Failed to parse version: ")
+                        .unwrap_or(first);
+                    first.trim_end_matches(':').to_owned()
+                }),
+        );
+    }
+    let (digits, free_threaded) = match text.strip_suffix('t') {
+        Some(digits) => (digits, true),
+        None => (text, false),
+    };
+    let parts: Vec<&str> = digits.split('.').collect();
     if parts.len() > 3 {
         return None;
     }
@@ -101,11 +196,119 @@ fn parse_version_request(text: &str) -> Option<PythonRequest> {
             }
         })
         .collect::<Option<Vec<u32>>>()?;
-    Some(PythonRequest::Version {
-        major: numbers[0],
-        minor: numbers.get(1).copied(),
-        patch: numbers.get(2).copied(),
-    })
+    Some(Ok((
+        Versions::Prefix {
+            major: numbers[0],
+            minor: numbers.get(1).copied(),
+            patch: numbers.get(2).copied(),
+        },
+        free_threaded,
+    )))
+}
+
+impl VersionRequest {
+    fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if self.free_threaded {
+            what.push("a free-threaded build");
+        }
+        match self.implementation {
+            Some(Implementation::CPython) => what.push("CPython"),
+            Some(Implementation::PyPy) => what.push("PyPy"),
+            None => {}
+        }
+        if what.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} ({})", self.text, what.join(", "))
+        }
+    }
+
+    /// Whether the interpreter these facts describe is one this request takes.
+    pub fn matches(&self, info: &InterpreterInfo) -> bool {
+        if self
+            .implementation
+            .is_some_and(|i| i.name() != info.implementation)
+        {
+            return false;
+        }
+        if info.gil_disabled != self.free_threaded {
+            return false;
+        }
+        let (x, y, z) = info.version;
+        match &self.versions {
+            Versions::Prefix {
+                major,
+                minor,
+                patch,
+            } => x == *major && minor.is_none_or(|m| m == y) && patch.is_none_or(|p| p == z),
+            Versions::Specifiers(specifiers) => {
+                specifiers.contains(&Version::new([x as u64, y as u64, z as u64]))
+            }
+        }
+    }
+
+    /// The program names this request looks for in one PATH directory, in
+    /// the order it tries them: for a version, `python3.12` (`python3.12t`
+    /// first when free-threaded), `python3`, `python`; for specifiers,
+    /// every such name there, newest minor first.
+    fn names_in(&self, dir: &Path) -> Vec<String> {
+        let program = self
+            .implementation
+            .unwrap_or(Implementation::CPython)
+            .program();
+        let t = if self.free_threaded { "t" } else { "" };
+        match &self.versions {
+            Versions::Prefix { major, minor, .. } => {
+                let mut names = Vec::new();
+                if let Some(minor) = minor {
+                    if self.free_threaded {
+                        names.push(format!("{program}{major}.{minor}t"));
+                    }
+                    names.push(format!("{program}{major}.{minor}"));
+                }
+                if self.free_threaded {
+                    names.push(format!("{program}{major}t"));
+                }
+                names.push(format!("{program}{major}"));
+                names.push(program.to_owned());
+                names
+            }
+            Versions::Specifiers(_) => {
+                // A pyenv shim of a minor version runs what the selected
+                // version has under that name, which pyenv's versions
+                // (looked at after PATH) and its `python3` shim cover.
+                let shims = pyenv::is_shim(&dir.join(program));
+                let mut names: Vec<(Option<u32>, String)> = std::fs::read_dir(dir)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter_map(|name| {
+                        let minor = program_minor(&name, program, t)?;
+                        (!(shims && minor.is_some())).then_some((minor, name))
+                    })
+                    .collect();
+                names.sort_by(|a, b| b.cmp(a));
+                names.into_iter().map(|(_, name)| name).collect()
+            }
+        }
+    }
+}
+
+/// For `python3.12` (with `t` after it when `t` is "t"), `Some(Some(12))`;
+/// for `python3` and `python`, `Some(None)`; for another name, `None`.
+fn program_minor(name: &str, program: &str, t: &str) -> Option<Option<u32>> {
+    let rest = name.strip_prefix(program)?;
+    if rest.is_empty() || rest == "3" || rest == format!("3{t}") {
+        return Some(None);
+    }
+    let minor = rest.strip_prefix("3.")?;
+    let minor = minor.strip_suffix(t).unwrap_or(minor);
+    minor
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| minor.parse().ok().map(Some))?
 }
 
 /// Finds the interpreter for `request` and loads its facts (cached). A
@@ -144,74 +347,123 @@ fn find(request: &PythonRequest, cache: &Cache) -> Result<Interpreter, VenvError
                 return Interpreter::load(&path, cache);
             }
             // `python3.12` that is not on PATH: look for a 3.12 anywhere we know.
-            if let Some(v) = name.strip_prefix("python").and_then(parse_version_request) {
-                return find(&v, cache);
-            }
-            Err(not_found(request, cache))
-        }
-        PythonRequest::Version { major, minor, .. } => {
-            if *major != 3 || minor.is_some_and(|m| m < 8) {
-                return Err(VenvError::UnsupportedRequest {
-                    request: request.describe(),
-                });
-            }
-            for candidate in version_candidates(request) {
-                crate::interrupt::check()?;
-                if let Ok(interp) = Interpreter::load(&candidate, cache) {
-                    if request.matches(interp.info.version) {
-                        return Ok(interp);
-                    }
+            if let Some(rest) = name.strip_prefix("python") {
+                if let request @ PythonRequest::Version(_) = PythonRequest::parse(Some(rest)) {
+                    return find(&request, cache);
                 }
             }
             Err(not_found(request, cache))
         }
+        PythonRequest::Invalid { request, reason } => Err(VenvError::InvalidPythonRequest {
+            request: request.clone(),
+            reason: reason.clone(),
+        }),
+        PythonRequest::Version(version) => {
+            if let Versions::Prefix { major, minor, .. } = version.versions {
+                if major != 3 || minor.is_some_and(|m| m < super::MIN_MINOR) {
+                    return Err(VenvError::UnsupportedRequest {
+                        request: request.describe(),
+                    });
+                }
+            }
+            let found = match version.versions {
+                Versions::Prefix { .. } => first_match(version, cache)?,
+                Versions::Specifiers(_) => newest_match(version, cache)?,
+            };
+            found.ok_or_else(|| not_found(request, cache))
+        }
     }
+}
+
+/// The first interpreter in search order that `request` takes.
+fn first_match(request: &VersionRequest, cache: &Cache) -> Result<Option<Interpreter>, VenvError> {
+    for candidate in version_candidates(request) {
+        crate::interrupt::check()?;
+        if let Ok(interp) = Interpreter::load(&candidate, cache) {
+            if request.matches(&interp.info) {
+                return Ok(Some(interp));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Every interpreter found that `request` takes; the newest is used, and
+/// the choice is reported with the others.
+fn newest_match(request: &VersionRequest, cache: &Cache) -> Result<Option<Interpreter>, VenvError> {
+    let mut seen = HashSet::new();
+    let mut matches: Vec<Interpreter> = Vec::new();
+    for candidate in version_candidates(request) {
+        crate::interrupt::check()?;
+        let Ok(interp) = Interpreter::load(&candidate, cache) else {
+            continue;
+        };
+        if request.matches(&interp.info) && seen.insert(interp.info.real_executable.clone()) {
+            matches.push(interp);
+        }
+    }
+    let rank = |i: &Interpreter| (i.info.releaselevel == "final", i.info.version);
+    // The first of the best, in search order.
+    let Some(best) = matches
+        .iter()
+        .enumerate()
+        .max_by(|(ia, a), (ib, b)| rank(a).cmp(&rank(b)).then(ib.cmp(ia)))
+        .map(|(i, _)| i)
+    else {
+        return Ok(None);
+    };
+    let mut sorted: Vec<&InterpreterInfo> = matches.iter().map(|i| &i.info).collect();
+    sorted.sort_by_key(|info| (info.version, info.releaselevel == "final"));
+    let mut versions: Vec<String> = sorted.iter().map(|info| info.display_version()).collect();
+    versions.dedup();
+    let chosen = matches.swap_remove(best);
+    cache.reporter().report(Event::InterpreterMatched {
+        request: request.text.clone(),
+        version: chosen.info.display_version(),
+        path: chosen.path.clone(),
+        matches: versions,
+    });
+    Ok(Some(chosen))
 }
 
 /// Where a version request looks, in order: PATH, in its order, each name
 /// as the shell would run it (a pyenv shim resolved to the interpreter it
 /// runs, under `PYENV_VERSION`, `.python-version` or pyenv's global
-/// version), then pyenv's installed versions, newest first.
-fn version_candidates(request: &PythonRequest) -> Vec<PathBuf> {
-    let PythonRequest::Version {
-        major,
-        minor,
-        patch,
-    } = request
-    else {
-        return Vec::new();
-    };
-    let mut names = Vec::new();
-    if let Some(minor) = minor {
-        names.push(format!("python{major}.{minor}"));
-    }
-    names.push(format!("python{major}"));
-    names.push("python".to_owned());
+/// version), then pyenv's installed CPythons, newest first.
+fn version_candidates(request: &VersionRequest) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in path_search::dirs_excluding(None) {
-        for name in &names {
-            let p = dir.join(name);
+        for name in request.names_in(&dir) {
+            let p = dir.join(&name);
             if !path_search::is_executable(&p) {
                 continue;
             }
             if pyenv::is_shim(&p) {
-                out.extend(pyenv::resolve_shim(name));
+                out.extend(pyenv::resolve_shim(&name));
             } else {
                 out.push(p);
             }
         }
     }
-    for (version, prefix) in pyenv::installed_versions() {
-        let wanted = version.0 == *major
-            && minor.is_none_or(|m| m == version.1)
-            && patch.is_none_or(|p| p == version.2);
-        if wanted {
-            let p = prefix
-                .join("bin")
-                .join(format!("python{}.{}", version.0, version.1));
-            if path_search::is_executable(&p) {
-                out.push(p);
-            }
+    if request.implementation == Some(Implementation::PyPy) {
+        return out;
+    }
+    for installed in pyenv::installed_versions() {
+        if installed.free_threaded != request.free_threaded {
+            continue;
+        }
+        let (x, y, z) = installed.version;
+        let wanted = match &request.versions {
+            Versions::Prefix {
+                major,
+                minor,
+                patch,
+            } => x == *major && minor.is_none_or(|m| m == y) && patch.is_none_or(|p| p == z),
+            Versions::Specifiers(_) => true,
+        };
+        let exe = installed.executable();
+        if wanted && path_search::is_executable(&exe) {
+            out.push(exe);
         }
     }
     out
@@ -233,13 +485,7 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
             candidates.extend(names.into_iter().map(|n| dir.join(n)));
         }
     }
-    for (version, prefix) in pyenv::installed_versions() {
-        candidates.push(
-            prefix
-                .join("bin")
-                .join(format!("python{}.{}", version.0, version.1)),
-        );
-    }
+    candidates.extend(pyenv::installed_versions().iter().map(|i| i.executable()));
     for path in candidates {
         if crate::interrupt::requested().is_some() {
             break;
@@ -251,7 +497,7 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
             if seen.insert(interp.info.real_executable.clone()) {
                 found.push(format!(
                     "{} ({})",
-                    interp.info.version_string(),
+                    interp.info.display_version(),
                     path.display()
                 ));
             }
@@ -268,14 +514,12 @@ fn not_found(request: &PythonRequest, cache: &Cache) -> VenvError {
     }
 }
 
+/// `python`, `python3`, `python3.12`, `python3.13t`, and PyPy's `pypy`,
+/// `pypy3`, `pypy3.9`.
 fn is_python_name(name: &str) -> bool {
-    match name.strip_prefix("python") {
-        Some("") | Some("3") => true,
-        Some(rest) => rest
-            .strip_prefix("3.")
-            .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())),
-        None => false,
-    }
+    ["python", "pypy"]
+        .iter()
+        .any(|program| program_minor(name, program, "t").is_some())
 }
 
 /// `command` on PATH; a pyenv shim is replaced by the interpreter it would run.
@@ -302,51 +546,139 @@ fn which_resolving_shims(command: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::PythonRequest as R;
+    use super::*;
+
+    fn version(text: &str) -> VersionRequest {
+        match PythonRequest::parse(Some(text)) {
+            PythonRequest::Version(v) => v,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn prefix(major: u32, minor: Option<u32>, patch: Option<u32>) -> Versions {
+        Versions::Prefix {
+            major,
+            minor,
+            patch,
+        }
+    }
 
     #[test]
     fn parses_requests() {
-        assert_eq!(R::parse(None), R::Default);
+        assert_eq!(PythonRequest::parse(None), PythonRequest::Default);
+        assert_eq!(version("3.12").versions, prefix(3, Some(12), None));
+        assert_eq!(version("3.12.1").versions, prefix(3, Some(12), Some(1)));
+        assert_eq!(version("3").versions, prefix(3, None, None));
+        let v = version("cpython3.11");
+        assert_eq!(v.versions, prefix(3, Some(11), None));
+        assert_eq!(v.implementation, Some(Implementation::CPython));
         assert_eq!(
-            R::parse(Some("3.12")),
-            R::Version {
-                major: 3,
-                minor: Some(12),
-                patch: None
-            }
+            version("cpython-3.11").implementation,
+            Some(Implementation::CPython)
+        );
+        let v = version("pypy3.9");
+        assert_eq!(
+            (v.implementation, v.versions),
+            (Some(Implementation::PyPy), prefix(3, Some(9), None))
+        );
+        assert_eq!(version("pypy3").versions, prefix(3, None, None));
+        assert_eq!(version("py3.9").implementation, None);
+        let v = version("3.13t");
+        assert!(v.free_threaded);
+        assert_eq!(v.versions, prefix(3, Some(13), None));
+        assert!(!version("3.13").free_threaded);
+        let v = version(">=3.10, <3.13");
+        assert!(matches!(v.versions, Versions::Specifiers(_)));
+        assert_eq!(v.text, ">=3.10, <3.13");
+        assert_eq!(
+            version("pypy>=3.9").implementation,
+            Some(Implementation::PyPy)
         );
         assert_eq!(
-            R::parse(Some("3.12.1")),
-            R::Version {
-                major: 3,
-                minor: Some(12),
-                patch: Some(1)
-            }
+            PythonRequest::parse(Some("python3.12")),
+            PythonRequest::Command("python3.12".into())
         );
         assert_eq!(
-            R::parse(Some("3")),
-            R::Version {
-                major: 3,
-                minor: None,
-                patch: None
-            }
+            PythonRequest::parse(Some("./bin/python")),
+            PythonRequest::Path("./bin/python".into())
         );
         assert_eq!(
-            R::parse(Some("cpython3.11")),
-            R::Version {
-                major: 3,
-                minor: Some(11),
-                patch: None
-            }
+            PythonRequest::parse(Some("3.x")),
+            PythonRequest::Command("3.x".into())
         );
-        assert_eq!(
-            R::parse(Some("python3.12")),
-            R::Command("python3.12".into())
-        );
-        assert_eq!(
-            R::parse(Some("./bin/python")),
-            R::Path("./bin/python".into())
-        );
-        assert_eq!(R::parse(Some("3.x")), R::Command("3.x".into()));
+        assert!(matches!(
+            PythonRequest::parse(Some(">=3.x")),
+            PythonRequest::Invalid { reason, .. } if !reason.contains('\n') && !reason.is_empty()
+        ));
+    }
+
+    /// The recorded facts of a free-threaded 3.13 and, from them, a
+    /// default build of the same version.
+    fn facts() -> (InterpreterInfo, InterpreterInfo) {
+        let text = include_str!("../../tests/fixtures/interpreters/linux-cpython-3.13t.json");
+        let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+        let ft: InterpreterInfo = serde_json::from_value(fixture["facts"].clone()).unwrap();
+        assert!(ft.gil_disabled);
+        let mut default = ft.clone();
+        default.gil_disabled = false;
+        (ft, default)
+    }
+
+    #[test]
+    fn free_threaded_builds_match_only_requests_with_t() {
+        let (ft, default) = facts();
+        for text in ["3.13t", "3t", "cpython3.13t", "3.13.1t"] {
+            assert!(version(text).matches(&ft), "{text}");
+            assert!(!version(text).matches(&default), "{text}");
+        }
+        for text in ["3.13", "3", ">=3.12", "cpython3.13", "~=3.13.0"] {
+            assert!(version(text).matches(&default), "{text}");
+            assert!(!version(text).matches(&ft), "{text}");
+        }
+        assert!(!version("pypy3.13").matches(&default));
+    }
+
+    #[test]
+    fn specifiers_follow_pep_440() {
+        let (_, mut info) = facts();
+        let mut takes = |text: &str, v: (u32, u32, u32)| {
+            info.version = v;
+            version(text).matches(&info)
+        };
+        assert!(takes(">=3.11", (3, 11, 0)));
+        assert!(!takes(">=3.11", (3, 10, 13)));
+        assert!(takes(">=3.10,<3.13", (3, 12, 9)));
+        assert!(!takes(">=3.10,<3.13", (3, 13, 0)));
+        assert!(takes("~=3.11", (3, 13, 0)));
+        assert!(!takes("~=3.11", (3, 10, 0)));
+        assert!(!takes("~=3.11.2", (3, 12, 0)));
+        assert!(takes("~=3.11.2", (3, 11, 7)));
+        assert!(!takes("!=3.12.*", (3, 12, 1)));
+        assert!(takes("!=3.12.*", (3, 11, 1)));
+        assert!(takes("==3.12.*", (3, 12, 1)));
+    }
+
+    #[test]
+    fn names_are_recognised() {
+        for name in [
+            "python",
+            "python3",
+            "python3.12",
+            "python3.13t",
+            "pypy",
+            "pypy3",
+            "pypy3.9",
+        ] {
+            assert!(is_python_name(name), "{name}");
+        }
+        for name in [
+            "python3-config",
+            "python3.12-config",
+            "pythonw",
+            "pypy3clean",
+            "python3.x",
+        ] {
+            assert!(!is_python_name(name), "{name}");
+        }
     }
 }

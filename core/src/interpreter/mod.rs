@@ -148,6 +148,22 @@ impl InterpreterInfo {
     pub fn version_string(&self) -> String {
         format!("{}.{}.{}", self.version.0, self.version.1, self.version.2)
     }
+
+    /// The version as a user names the interpreter: `3.13.1`, `3.13.1t`
+    /// for a free-threaded build, `3.9.16 (PyPy)` for another implementation.
+    pub fn display_version(&self) -> String {
+        let mut text = self.version_string();
+        if self.gil_disabled {
+            text.push('t');
+        }
+        match self.implementation.as_str() {
+            "cpython" => {}
+            "pypy" => text.push_str(" (PyPy)"),
+            "graalpy" => text.push_str(" (GraalPy)"),
+            other => text.push_str(&format!(" ({other})")),
+        }
+        text
+    }
 }
 
 /// The implementations whose own `venv` this crate reproduces.

@@ -26,29 +26,62 @@ pub(super) fn is_shim(path: &Path) -> bool {
     }
 }
 
-/// Installed versions as (version, prefix dir), newest first; only numeric CPython names.
-pub(super) fn installed_versions() -> Vec<((u32, u32, u32), PathBuf)> {
+/// A CPython that pyenv installed: `versions/3.12.1`, or `versions/3.13.0t`
+/// for a free-threaded build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Installed {
+    pub(super) version: (u32, u32, u32),
+    pub(super) free_threaded: bool,
+    pub(super) prefix: PathBuf,
+}
+
+impl Installed {
+    /// Its `bin/python3.X` (`python3.Xt` for a free-threaded build).
+    pub(super) fn executable(&self) -> PathBuf {
+        let t = if self.free_threaded { "t" } else { "" };
+        self.prefix
+            .join("bin")
+            .join(format!("python{}.{}{t}", self.version.0, self.version.1))
+    }
+}
+
+/// Installed CPythons, newest first (a free-threaded build after the
+/// default one of the same version); only numeric names.
+pub(super) fn installed_versions() -> Vec<Installed> {
     let Some(root) = root() else {
         return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(root.join("versions")) else {
         return Vec::new();
     };
-    let mut found: Vec<_> = entries
+    let mut found: Vec<Installed> = entries
         .filter_map(Result::ok)
-        .filter_map(|e| Some((parse_version(e.file_name().to_str()?)?, e.path())))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let (digits, free_threaded) = match name.strip_suffix('t') {
+                Some(digits) => (digits.to_owned(), true),
+                None => (name, false),
+            };
+            Some(Installed {
+                version: parse_version(&digits)?,
+                free_threaded,
+                prefix: e.path(),
+            })
+        })
         .collect();
-    found.sort_by_key(|e| std::cmp::Reverse(e.0));
+    found.sort_by_key(|i| (std::cmp::Reverse(i.version), i.free_threaded));
     found
 }
 
 fn parse_version(name: &str) -> Option<(u32, u32, u32)> {
     let mut parts = name.split('.');
-    let v = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
+    let mut number = || -> Option<u32> {
+        let part = parts.next()?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let v = (number()?, number()?, number()?);
     parts.next().is_none().then_some(v)
 }
 
@@ -68,12 +101,13 @@ pub(super) fn resolve_shim(command: &str) -> Option<PathBuf> {
         if !prefix.is_dir() {
             // pyenv accepts a version prefix such as `3.12` and picks the newest match.
             let wanted = format!("{version}.");
-            match installed_versions().into_iter().find(|(_, p)| {
-                p.file_name()
+            match installed_versions().into_iter().find(|i| {
+                i.prefix
+                    .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with(&wanted))
             }) {
-                Some((_, p)) => prefix = p,
+                Some(i) => prefix = i.prefix,
                 None => continue,
             }
         }

@@ -23,10 +23,12 @@
 //! - `limits`: the limits in force, capped;
 //! - `show`: `--show-policy`.
 
+mod defaults;
 mod limits;
 mod resolve;
 mod schema;
 mod show;
+mod user;
 
 use std::path::{Path, PathBuf};
 
@@ -34,13 +36,16 @@ use crate::envpython::PassEnv;
 use crate::error::PolicyError;
 use crate::paths::absolute;
 use crate::plugin::Grant;
+use crate::report::{Event, Reporter};
 
+pub use defaults::{Defaults, Setting, Source};
 pub use resolve::{resolve, PluginOption, Requested, Resolved};
 pub use schema::{
     Allow, GrantRules, LimitSettings, PassEnvSetting, PluginEntry, PluginRules, PolicyFile,
-    RunRules, UserConfigFile, WrittenGrant,
+    RunRules, WrittenGrant,
 };
-pub use show::describe;
+pub use show::{describe, describe_defaults};
+pub use user::{ConfigDefaults, ConfigProblem, IgnoredKey, Placed, UserConfigFile};
 
 pub const SYSTEM_POLICY: &str = "/etc/venv/policy.toml";
 
@@ -253,24 +258,52 @@ impl UserConfig {
         Some(base.join("venv").join("config.toml"))
     }
 
-    pub fn load() -> Result<UserConfig, PolicyError> {
+    /// The user's config file, if there is one. Keys this venv does not
+    /// know are reported to `reporter` (a warning each) and ignored; a
+    /// value that is wrong is an error naming the file, line and key.
+    pub fn load(reporter: &dyn Reporter) -> Result<UserConfig, PolicyError> {
         let Some(path) = Self::default_path().filter(|p| p.exists()) else {
             return Ok(UserConfig::default());
         };
-        let file: UserConfigFile = read_toml(&path, "user config")?;
-        if let Some(p) = file.plugins.iter().find(|p| p.sha256.is_some()) {
-            return Err(PolicyError::Invalid {
-                what: "user config",
-                path,
-                reason: format!(
-                    "plugin {}: sha256 pins belong in a policy, not the user config",
-                    p.path.display()
-                ),
+        let config = UserConfig::read(&path)?;
+        for key in &config.file.ignored {
+            reporter.report(Event::ConfigKeyIgnored {
+                path: path.clone(),
+                line: key.line,
+                key: key.key.clone(),
+                known: key.known,
             });
         }
+        Ok(config)
+    }
+
+    /// The user config at `path`.
+    pub fn read(path: &Path) -> Result<UserConfig, PolicyError> {
+        let what = "user config";
+        let unreadable = |reason: String| PolicyError::Unreadable {
+            what,
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text =
+            crate::os::read_bounded(path, MAX_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
+        let text = String::from_utf8(text).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
+        let file = UserConfigFile::parse(&text).map_err(|problem| match problem {
+            ConfigProblem::Syntax(reason) => PolicyError::Invalid {
+                what,
+                path: path.to_path_buf(),
+                reason,
+            },
+            ConfigProblem::Value { line, key, problem } => PolicyError::BadConfigValue {
+                path: path.to_path_buf(),
+                line,
+                key,
+                problem,
+            },
+        })?;
         Ok(UserConfig {
             file,
-            source: Some(path),
+            source: Some(path.to_path_buf()),
         })
     }
 

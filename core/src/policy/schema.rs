@@ -1,6 +1,8 @@
-//! The policy file and the user config as written: the TOML schema, with
-//! grants parsed on the way in (their `read:` paths still as written; each
-//! file resolves them against its own directory, see `resolve`).
+//! The policy file as written: the TOML schema, strict (an unknown key is
+//! an error: a policy is an organisation's rule), with grants parsed on the
+//! way in (their `read:` paths still as written; each file resolves them
+//! against its own directory, see `resolve`). The user config shares its
+//! plugin entries and limits but is read by `user`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -136,14 +138,4 @@ pub struct PolicyFile {
     pub grants: GrantRules,
     #[serde(default)]
     pub run: RunRules,
-}
-
-/// The user config's contents.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct UserConfigFile {
-    #[serde(default)]
-    pub plugins: Vec<PluginEntry>,
-    #[serde(default)]
-    pub limits: LimitSettings,
 }

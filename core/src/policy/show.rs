@@ -1,8 +1,93 @@
 //! `venv --show-policy`: the policy in force, where it came from, and what
-//! it makes of the other flags given.
+//! it makes of the other flags given; `venv --show-config`: the defaults in
+//! force and where each came from.
 
-use super::{Allow, Policy, Resolved, UserConfig, SYSTEM_POLICY};
+use std::path::Path;
+
+use super::{Allow, Defaults, Policy, Resolved, Setting, UserConfig, SYSTEM_POLICY};
 use crate::envpython::PassEnv;
+
+/// `venv --show-config`: one line per setting, named as the user config
+/// names it, with its value and its source; `python` also says what it
+/// finds (`found`), and `cache-dir` where the cache is (`cache`, `None`
+/// when it is off).
+pub fn describe_defaults(
+    config: &UserConfig,
+    defaults: &Defaults,
+    cache: Option<&Path>,
+    found: &str,
+) -> String {
+    let mut out = match &config.source {
+        Some(path) => format!("user config: {}\n", path.display()),
+        None => format!(
+            "user config: none ({})\n",
+            UserConfig::default_path()
+                .map_or_else(|| "no HOME".to_owned(), |p| p.display().to_string())
+        ),
+    };
+    let line = |out: &mut String, key: &str, value: String, source: &super::Source| {
+        out.push_str(&format!("{key} = {value} ({source})\n"));
+    };
+    fn or<T>(setting: &Setting<Option<T>>, shown: impl Fn(&T) -> String, none: &str) -> String {
+        setting
+            .value
+            .as_ref()
+            .map_or_else(|| none.to_owned(), shown)
+    }
+    let d = defaults;
+    out.push_str(&format!(
+        "python = {} ({}), which finds {found}\n",
+        or(&d.python, |p| format!("{p:?}"), "python3 on PATH"),
+        d.python.source
+    ));
+    line(
+        &mut out,
+        "prompt",
+        or(
+            &d.prompt,
+            |p| match p.as_str() {
+                "." => "\".\" (the current directory's name)".to_owned(),
+                p => format!("{p:?}"),
+            },
+            "the environment directory's name",
+        ),
+        &d.prompt.source,
+    );
+    line(
+        &mut out,
+        "link-mode",
+        format!("{:?}", d.link_mode.value.name()),
+        &d.link_mode.source,
+    );
+    line(
+        &mut out,
+        "seeder",
+        format!("{:?}", d.seeder.value.name()),
+        &d.seeder.source,
+    );
+    line(
+        &mut out,
+        "scm-ignore-files",
+        or(
+            &d.scm_ignore_files,
+            |list| format!("{list:?}"),
+            "git for Python 3.13+, none before",
+        ),
+        &d.scm_ignore_files.source,
+    );
+    let cache = match cache {
+        Some(root) => format!("{:?}", root.display().to_string()),
+        None => "none (nothing is read or kept)".to_owned(),
+    };
+    line(&mut out, "cache-dir", cache, &d.cache_dir.source);
+    line(
+        &mut out,
+        "relocatable",
+        d.relocatable.value.to_string(),
+        &d.relocatable.source,
+    );
+    out
+}
 
 /// `venv --show-policy`: the policy in force, where it came from, and the result.
 pub fn describe(policy: &Policy, config: &UserConfig, resolved: Option<&Resolved>) -> String {

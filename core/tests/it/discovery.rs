@@ -262,3 +262,194 @@ fn upgrade_without_p_refuses_a_base_that_became_another_minor_version() {
     );
     assert_eq!(snapshot(&s.path().join("env")), before);
 }
+
+/// `venv --without-pip -p REQUEST ENV` from the scratch dir, with `path`
+/// as PATH when given.
+fn create_with(s: &Scratch, path: Option<&str>, request: &str, env: &str) -> std::process::Output {
+    let mut cmd = s.command_in(s.path(), &["--without-pip", "-p", request, env]);
+    if let Some(path) = path {
+        cmd.env("PATH", path);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn specifiers_pick_the_newest_match_and_say_which() {
+    let s = Scratch::new();
+    for (request, minor) in [
+        (">=3.11", 13),
+        (">=3.10,<3.13", 12),
+        (">= 3.9, < 3.11", 10),
+        ("~=3.11", 13),
+        ("~=3.9.0", 9),
+        ("!=3.13.*", 12),
+        ("==3.10.*", 10),
+        ("cpython>=3.12", 13),
+    ] {
+        let env = format!("env-{minor}-{}", request.len());
+        let out = create_with(&s, None, request, &env);
+        assert_ok(&out, request);
+        let version = full_version(minor);
+        assert!(
+            cfg(&s.path().join(&env)).contains(&format!("version = {version}\n")),
+            "{request}: {}",
+            cfg(&s.path().join(&env))
+        );
+        assert_eq!(
+            std::fs::read_link(s.path().join(&env).join(format!("bin/python3.{minor}"))).unwrap(),
+            cpython(minor),
+            "{request}"
+        );
+        // Said on stderr (not only with -v), with what else matched.
+        let err = stderr(&out);
+        let said = format!(
+            "venv: Python {request}: using {version} at {}",
+            cpython(minor).display()
+        );
+        assert!(err.lines().any(|l| l.starts_with(&said)), "{said}\n{err}");
+    }
+    // Debian's 3.11 first on PATH, pyenv's newer 3.11 after: a range takes
+    // the newest, where `-p 3.11` takes the first, as a shell would.
+    let path = format!("/usr/bin:/bin:{}", std::env::var("PATH").unwrap());
+    let out = create_with(&s, Some(&path), "==3.11.*", "range");
+    assert_ok(&out, "==3.11.*");
+    let eleven = full_version(11);
+    assert!(cfg(&s.path().join("range")).contains(&format!("version = {eleven}\n")));
+    assert!(
+        stderr(&out).contains(", the newest of 3.11."),
+        "{}",
+        stderr(&out)
+    );
+    let out = create_with(&s, Some(&path), "3.11", "first");
+    assert_ok(&out, "3.11");
+    let debian = python_says(
+        Path::new("/usr/bin/python3.11"),
+        "import platform; print(platform.python_version())",
+    );
+    assert!(
+        cfg(&s.path().join("first")).contains(&format!("version = {}\n", debian.trim())),
+        "{}",
+        cfg(&s.path().join("first"))
+    );
+}
+
+#[test]
+fn a_range_that_matches_nothing_or_does_not_parse_is_one_line() {
+    let s = Scratch::new();
+    let out = create_with(&s, None, ">=3.99", "env");
+    assert_one_line_error(
+        &out,
+        &["no Python found for `>=3.99`", "found:", &full_version(13)],
+    );
+    let out = create_with(&s, None, ">=3.x", "env");
+    assert_one_line_error(&out, &["`>=3.x` is not a version request", "PEP 440"]);
+    assert!(!s.path().join("env").exists());
+}
+
+#[test]
+fn implementation_prefixes_take_only_that_implementation() {
+    let s = Scratch::new();
+    // A PyPy that answers to `python3.9`, first on PATH.
+    let bin = s.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink("/usr/bin/pypy3.9", bin.join("python3.9")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let is_pypy = |env: &str| {
+        s.path()
+            .join(env)
+            .join("lib/pypy3.9/site-packages")
+            .is_dir()
+    };
+    // `3.9` is what `python3.9` runs here: the PyPy.
+    assert_ok(&create_with(&s, Some(&path), "3.9", "any"), "3.9");
+    assert!(is_pypy("any"));
+    // `cpython3.9` passes it by for pyenv's CPython.
+    assert_ok(
+        &create_with(&s, Some(&path), "cpython3.9", "cpython"),
+        "cpython3.9",
+    );
+    assert!(!is_pypy("cpython"));
+    assert!(cfg(&s.path().join("cpython")).contains(&format!("version = {}\n", full_version(9))));
+    // `pypy3.9`, `pypy3` and `pypy>=3.9` take Debian's PyPy.
+    for request in ["pypy3.9", "pypy3", "pypy>=3.9"] {
+        let env = format!("env-{}", request.len());
+        assert_ok(&create_with(&s, None, request, &env), request);
+        assert!(is_pypy(&env), "{request}");
+    }
+    // A PyPy version that is not here: the list names what is, PyPy's marked.
+    let out = create_with(&s, None, "pypy3.10", "none");
+    assert_one_line_error(&out, &["pypy3.10 (PyPy)", "3.9.16 (PyPy) (/usr/bin/pypy3"]);
+    assert!(!s.path().join("none").exists());
+}
+
+/// Writes at `path` a stand-in for a free-threaded CPython 3.13: it answers
+/// venv's interpreter query with the facts recorded for such a build
+/// (`linux-cpython-3.13t.json`), its own path as the executable. No
+/// free-threaded CPython can be installed on this machine (Debian ships
+/// none, and no source is served); the stand-in only serves discovery
+/// (`--show-config`), never a creation.
+fn free_threaded_stand_in(path: &Path) {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/interpreters/linux-cpython-3.13t.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut facts = fixture["facts"].clone();
+    for key in ["executable", "real_executable", "base_executable"] {
+        facts[key] = serde_json::Value::String(path.display().to_string());
+    }
+    facts["query_version"] = serde_json::json!(5);
+    std::fs::write(path, format!("#!/bin/sh\ncat <<'EOF'\n{facts}\nEOF\n")).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn free_threaded_requests_never_take_the_default_build_and_back() {
+    let s = Scratch::new();
+    // On this machine there are only default builds: `3.13t` is refused,
+    // saying what it looked for, and nothing is created.
+    let out = create_with(&s, None, "3.13t", "env");
+    assert_one_line_error(
+        &out,
+        &[
+            "`3.13t (a free-threaded build)`",
+            &format!("{} (", full_version(13)),
+        ],
+    );
+    assert!(!stderr(&out).contains(&format!("{}t", full_version(13))));
+    assert!(!s.path().join("env").exists());
+    // A free-threaded build (a stand-in, see above) first on PATH under
+    // both names: `3.13t` takes it, `3.13` and `>=3.13` pass it by.
+    let bin = s.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    free_threaded_stand_in(&bin.join("python3.13t"));
+    std::os::unix::fs::symlink("python3.13t", bin.join("python3.13")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let finds = |request: &str| {
+        let out = s
+            .command_in(s.path(), &["--show-config", "-p", request])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert_ok(&out, request);
+        let text = stdout(&out);
+        text.lines()
+            .find_map(|l| l.split_once(", which finds ").map(|(_, f)| f.to_owned()))
+            .unwrap_or_else(|| panic!("{text}"))
+    };
+    assert_eq!(
+        finds("3.13t"),
+        format!("Python 3.13.1t at {}", bin.join("python3.13t").display())
+    );
+    assert_eq!(
+        finds("cpython3.13t"),
+        format!("Python 3.13.1t at {}", bin.join("python3.13t").display())
+    );
+    let default = format!("Python {} at {}", full_version(13), cpython(13).display());
+    assert_eq!(finds("3.13"), default);
+    assert_eq!(finds(">=3.13"), default);
+    assert_eq!(finds("~=3.12"), default);
+}

@@ -11,6 +11,7 @@ mod common;
 mod activation;
 mod clearing;
 mod cpython_suite;
+mod defaults;
 mod differential;
 mod discovery;
 mod errors;

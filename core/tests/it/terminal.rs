@@ -103,9 +103,60 @@ fn man_renders_the_manual_page() {
         "SYNOPSIS",
         "--system-site-packages",
         "--upgrade-deps",
+        // The defaults and where they come from.
+        "[default: .venv]",
+        "--show-config",
+        "--no-relocatable",
+        "VENV_PYTHON",
+        "VENV_LINK_MODE",
+        "config.toml",
+        "Activate.ps1",
+        ">=3.11",
     ] {
         assert!(text.contains(needle), "man page lacks {needle}:\n{text}");
     }
+}
+
+#[test]
+fn completions_offer_the_new_flags() {
+    let s = Scratch::new();
+    let script = s.path().join("venv.bash");
+    std::fs::write(&script, generated(&["--generate-shell-completion", "bash"])).unwrap();
+    let bash = which("bash").expect("bash is missing");
+    let program = format!(
+        "source {}\nCOMP_WORDS=(venv --show-c)\nCOMP_CWORD=1\nCOMP_LINE='venv --show-c'\nCOMP_POINT=${{#COMP_LINE}}\n_venv venv --show-c venv\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        script.display()
+    );
+    let out = Command::new(&bash).args(["-c", &program]).output().unwrap();
+    assert_ok(&out, "bash completion");
+    assert_eq!(stdout(&out).trim(), "--show-config");
+    let script = s.path().join("venv.fish");
+    std::fs::write(&script, generated(&["--generate-shell-completion", "fish"])).unwrap();
+    let fish = which("fish").expect("fish is missing: run tools/install-shells.sh");
+    let out = Command::new(fish)
+        .args([
+            "--no-config",
+            "-c",
+            &format!(
+                "source {}; complete -C 'venv --no-rel'; complete -C 'venv --link-mode '",
+                script.display()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_ok(&out, "fish complete -C");
+    let text = stdout(&out);
+    assert!(
+        text.lines().any(|l| l.starts_with("--no-relocatable")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("clone")), "{text}");
+    // The flags' descriptions say where their defaults come from.
+    let zsh = generated(&["--generate-shell-completion", "zsh"]);
+    assert!(
+        zsh.contains("VENV_LINK_MODE"),
+        "zsh completion descriptions"
+    );
 }
 
 /// Runs `venv ARGS` in a pseudo-terminal and returns everything it wrote.
@@ -166,7 +217,12 @@ fn a_terminal_sees_progress_and_colour_a_pipe_sees_neither() {
     let s = Scratch::new();
     let out = s.venv(&["-p", py, "env"]);
     assert_ok(&out, "cold creation on a pipe");
-    assert_eq!(stderr(&out), "", "a pipe sees nothing on success");
+    // A pipe sees nothing on success but the line that says how to activate it.
+    let err = stderr(&out);
+    assert!(
+        err.lines().count() == 1 && err.starts_with("Activate with: ") && !err.contains('\x1b'),
+        "{err:?}"
+    );
     let out = s.venv(&["-p", "/nonexistent/python", "env2"]);
     assert!(!out.stderr.contains(&0x1b) && stderr(&out).starts_with("venv: error: "));
     let out = s.venv(&["--color", "always", "-p", "/nonexistent/python", "env2"]);

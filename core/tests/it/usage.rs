@@ -2,6 +2,8 @@
 //! is refused before anything happens, with exit status 2 and one line (in
 //! the colour `--color` asks for); messages name things as a user would.
 
+use std::path::Path;
+
 use crate::common::*;
 
 /// Each row: flags that cannot go together, and one of the flags the line names.
@@ -162,4 +164,140 @@ fn a_huge_limit_is_echoed_as_written() {
     let out = s.venv(&["--without-pip", "--plugin-time", "1e300", "env"]);
     assert_one_line_error(&out, &["1e300", "is invalid"]);
     assert!(!stderr(&out).contains("000000000000"), "{}", stderr(&out));
+}
+
+#[test]
+fn no_env_dir_creates_dot_venv_in_the_current_directory() {
+    let s = Scratch::new();
+    let project = s.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let out = s.venv_in(&project, &["--without-pip", "-p", &py()]);
+    assert_ok(&out, "venv with no ENV_DIR");
+    let env = project.join(".venv");
+    let cfg = std::fs::read_to_string(env.join("pyvenv.cfg")).unwrap();
+    // CPython's `command =` names the environment's absolute path.
+    assert!(
+        cfg.lines()
+            .any(|l| l.starts_with("command = ") && l.ends_with(&format!(" {}", env.display()))),
+        "{cfg}"
+    );
+    let prefix = python_says(&env.join("bin/python"), "import sys; print(sys.prefix)");
+    assert_eq!(prefix.trim(), env.display().to_string());
+    // Nothing else appeared beside it.
+    let names: Vec<String> = std::fs::read_dir(&project)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".venv"]);
+    // CPython's usage line keeps its meaning: a name is an ENV_DIR, even `pack`.
+    assert_ok(
+        &s.venv_in(&project, &["--without-pip", "-p", &py(), "pack"]),
+        "venv pack",
+    );
+    assert!(project.join("pack/pyvenv.cfg").is_file());
+}
+
+#[test]
+fn check_repair_and_pack_without_env_dir_work_on_dot_venv() {
+    let s = Scratch::new();
+    let project = s.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    // No .venv yet: one line naming it, exit 1, nothing written.
+    for flag in ["--check", "--repair", "--pack"] {
+        let out = s.venv_in(&project, &[flag]);
+        assert_one_line_error(&out, &[flag, "no ENV_DIR", ".venv"]);
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert_eq!(std::fs::read_dir(&project).unwrap().count(), 0, "{flag}");
+    }
+    assert_ok(
+        &s.venv_in(&project, &["--without-pip", "-p", &py()]),
+        "create .venv",
+    );
+    let out = s.venv_in(&project, &["--check"]);
+    assert_ok(&out, "--check");
+    assert!(stdout(&out).contains(".venv"), "{}", stdout(&out));
+    let out = s.venv_in(&project, &["--repair", "--dry-run"]);
+    assert_ok(&out, "--repair --dry-run");
+    assert!(
+        stdout(&out).contains(&format!(
+            "{}: nothing to change",
+            project.join(".venv").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+    // --pack names the archive after the directory, not as a hidden file.
+    let out = s.venv_in(&project, &["--pack"]);
+    assert_ok(&out, "--pack");
+    assert!(project.join("venv.tar.zst").is_file(), "{}", stdout(&out));
+    assert!(!project.join(".venv.tar.zst").exists());
+}
+
+/// `-h` at `columns` columns.
+fn short_help(columns: &str) -> String {
+    let out = std::process::Command::new(venv_bin())
+        .arg("-h")
+        .env("COLUMNS", columns)
+        .output()
+        .unwrap();
+    assert_ok(&out, "-h");
+    stdout(&out)
+}
+
+#[test]
+fn short_help_is_a_summary_with_cpythons_flags_and_long_help_has_every_flag() {
+    // CPython's own `-h` names the flags its usage line has.
+    let theirs = cpython_venv(&cpython(13), Path::new("/"), &["-h"]);
+    assert_ok(&theirs, "python3.13 -m venv -h");
+    let mut cpython_flags: Vec<String> = stdout(&theirs)
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(str::to_owned)
+        .collect();
+    cpython_flags.sort();
+    cpython_flags.dedup();
+    assert!(cpython_flags.len() >= 9, "{cpython_flags:?}");
+    for columns in ["80", "100", "200"] {
+        let short = short_help(columns);
+        let lines = short.lines().count();
+        assert!(
+            lines <= 45,
+            "-h at {columns} columns is {lines} lines:\n{short}"
+        );
+        for flag in cpython_flags
+            .iter()
+            .map(String::as_str)
+            .chain(["-p, --python"])
+        {
+            assert!(short.contains(flag), "-h lacks {flag}:\n{short}");
+        }
+        assert!(
+            short.contains("venv --help"),
+            "-h says where to read more:\n{short}"
+        );
+        assert!(!short.contains("--plugin"), "-h is a summary:\n{short}");
+    }
+    let out = std::process::Command::new(venv_bin())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_ok(&out, "--help");
+    let long = stdout(&out);
+    for flag in [
+        "--plugin-grant",
+        "--cache-dir",
+        "--link-mode",
+        "--seeder",
+        "--relocatable",
+        "--repair",
+        "--check",
+        "--pack",
+        "--show-policy",
+        "--inspect-plugin",
+        "--generate-man",
+        "--ascii-only",
+        "--quiet",
+    ] {
+        assert!(long.contains(flag), "--help lacks {flag}");
+    }
 }

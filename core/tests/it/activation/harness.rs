@@ -105,6 +105,26 @@ impl Fixture {
         format!("{}:/usr/local/bin:/usr/bin:/bin", self.base_bin.display())
     }
 
+    /// `shell_name` (failing the test when it is not installed) with a
+    /// small, fixed environment, in the scratch directory.
+    pub fn shell_command(&self, shell_name: &str) -> Command {
+        let mut cmd = Command::new(shell(shell_name));
+        cmd.env_clear()
+            .env("PATH", self.base_path())
+            .env("HOME", &self.home)
+            .env("USER", "tester")
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
+            .env("TERM", "dumb")
+            .current_dir(self.tmp.path());
+        cmd
+    }
+
+    /// The CPython the environments are made from.
+    pub fn python(&self) -> &Path {
+        &self.python
+    }
+
     /// Runs `script` in `shell` with a small, fixed environment plus `vars`.
     pub fn run(
         &self,
@@ -114,17 +134,8 @@ impl Fixture {
         vars: &[(&str, &OsString)],
     ) -> Records {
         let exe = shell(shell_name);
-        let mut cmd = Command::new(&exe);
-        cmd.args(args)
-            .arg(script)
-            .env_clear()
-            .env("PATH", self.base_path())
-            .env("HOME", &self.home)
-            .env("USER", "tester")
-            .env("LANG", "C.UTF-8")
-            .env("LC_ALL", "C.UTF-8")
-            .env("TERM", "dumb")
-            .current_dir(self.tmp.path());
+        let mut cmd = self.shell_command(shell_name);
+        cmd.args(args).arg(script);
         for (k, v) in vars {
             cmd.env(k, v);
         }

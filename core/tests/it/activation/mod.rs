@@ -16,6 +16,7 @@
 mod csh;
 mod fish;
 mod harness;
+mod hint;
 mod moved;
 mod nu;
 mod posix;
