@@ -194,7 +194,7 @@ pub struct Cli {
 
     /// Install pip without byte-code: Python writes it on first import, as
     /// after `uv venv --seed` (CPython's ensurepip compiles it).
-    #[arg(long)]
+    #[arg(hide_short_help = true, long)]
     pub no_compile: bool,
 
     /// A WebAssembly plugin (component) to run; repeatable, run in the order given.
