@@ -101,6 +101,15 @@ def main():
             ("venv D (empty cache)", cold, a.slow_runs),
             ("python -m venv D", [py, "-m", "venv"], a.slow_runs),
         ], a.slow_runs, workdir)
+        cold_nc = lambda i: ([a.venv, "--no-compile", "--cache-dir", os.path.join(workdir, "cold-nc-%d" % i), "-p", py],
+                             os.path.join(workdir, "cold-nc-%d" % i))
+        # uv's cache stays warm (the first group filled it); --offline so
+        # it never asks the index. Neither writes byte-code.
+        first_nc = run_group("With pip, no byte-code, first creation (our cache empty, uv's warm)", [
+            ("venv --no-compile D (empty cache)", cold_nc, a.runs),
+            ("uv venv --seed --offline D", [a.uv, "venv", "-q", "--seed", "--offline", "-p", py], a.runs),
+            ("venv --no-compile D", [a.venv, "--no-compile", "-p", py], a.runs),
+        ], a.runs, workdir)
         bare = run_group("Without pip", [
             ("venv --without-pip D", [a.venv, "--without-pip", "-p", py], a.runs),
             ("python -m venv --without-pip D", [py, "-m", "venv", "--without-pip"], a.runs),
@@ -111,11 +120,15 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     print("\nTargets: with pip >= 100x `python -m venv` (%.0fx) and >= 4x `uv venv --seed` (%.1fx); "
           "first creation (empty cache) >= 3x `python -m venv` (%.1fx); "
-          "without pip >= 3x `uv venv` (%.1fx)." % (
+          "without pip >= 3x `uv venv` (%.1fx).\n"
+          "Issue 21: first creation <= 1/3 of `python -m venv` (%.2f); "
+          "`--no-compile` with an empty cache <= 1.0x `uv venv --seed --offline` with uv's warm (%.2fx)." % (
               seeded["python -m venv D"] / seeded["venv D"],
               seeded["uv venv --seed D"] / seeded["venv D"],
               first["python -m venv D"] / first["venv D (empty cache)"],
-              bare["uv venv D"] / bare["venv --without-pip D"]))
+              bare["uv venv D"] / bare["venv --without-pip D"],
+              first["venv D (empty cache)"] / first["python -m venv D"],
+              first_nc["venv --no-compile D (empty cache)"] / first_nc["uv venv --seed --offline D"]))
 
 
 if __name__ == "__main__":

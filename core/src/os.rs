@@ -522,6 +522,7 @@ pub(crate) enum Opened {
     /// A regular file, open for reading (not read yet).
     Regular(std::fs::File),
     /// What a pipe sent until its writer closed it (or `/dev/null`'s nothing).
+    #[cfg_attr(not(unix), allow(dead_code))]
     Read(Vec<u8>),
 }
 
