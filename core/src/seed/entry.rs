@@ -285,6 +285,23 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
     Ok(digest)
 }
 
+/// Unpacks `wheel` into `site` with the files pip adds (INSTALLER, REQUESTED);
+/// returns what was unpacked and every file's path relative to `site`.
+fn unpack_marked(
+    wheel: &Path,
+    site: &Path,
+    umask: u32,
+) -> anyhow::Result<(wheel::Unpacked, Vec<String>)> {
+    let unpacked = wheel::unpack(wheel, site, umask)?;
+    // pip marks what it installed and that the user asked for it (ensurepip names the package).
+    std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;
+    std::fs::write(site.join(&unpacked.dist_info).join("REQUESTED"), b"")?;
+    let mut rel_files: Vec<String> = unpacked.files.iter().map(|(p, _)| p.clone()).collect();
+    rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
+    rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
+    Ok((unpacked, rel_files))
+}
+
 /// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
 fn build(
     root: &Path,
@@ -301,12 +318,12 @@ fn build(
     // Charged from the wheel's table of contents, before anything is
     // written: its files, INSTALLER and REQUESTED, one byte-code file per
     // source (estimated at the source's size) and its scripts.
+    let manifest = wheel::manifest(
+        &mut wheel::open(&wheel.path)?,
+        &wheel.path.display().to_string(),
+    )?;
     let mut charged_compiled = 0;
     if bounds.charge.is_some() {
-        let manifest = wheel::manifest(
-            &mut wheel::open(&wheel.path)?,
-            &wheel.path.display().to_string(),
-        )?;
         let sources = match bytecode {
             Bytecode::Compiled => manifest
                 .files
@@ -322,38 +339,35 @@ fn build(
             manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
         bounds.charge(manifest.total_size() + charged_compiled, entries)?;
     }
-    let unpacked = wheel::unpack(&wheel.path, &site, umask)?;
-    // pip marks what it installed and that the user asked for it (ensurepip names the package).
-    std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;
-    std::fs::write(site.join(&unpacked.dist_info).join("REQUESTED"), b"")?;
-
-    let mut rel_files: Vec<String> = unpacked.files.iter().map(|(p, _)| p.clone()).collect();
-    rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
-    rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
-    let sources: Vec<&String> = match bytecode {
-        Bytecode::Compiled => rel_files.iter().filter(|p| p.ends_with(".py")).collect(),
-        Bytecode::Sources => Vec::new(),
-    };
     let task = Task::CompileSeed {
         package: wheel.name.clone(),
         python: interp.info.version_string(),
     };
-    // The launchers' template (when there are launchers) is read while the
-    // workers compile.
+    // The launchers' template (when there are launchers) is read by the
+    // base interpreter while the wheel is unpacked and compiled.
     let (major, minor, _) = interp.info.version;
-    let scripts = wheel::scripts_to_generate(&unpacked.console_scripts, major, minor);
-    let (compiled, script_template) = std::thread::scope(|scope| {
+    let scripts = wheel::scripts_to_generate(&manifest.console_scripts, major, minor);
+    let (work, script_template) = std::thread::scope(|scope| {
         let template = scope.spawn(|| match scripts.is_empty() {
             true => Ok(String::new()),
             false => installer_template(root, interp, wheel),
         });
-        let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline);
+        let work = (|| {
+            let (unpacked, rel_files) = unpack_marked(&wheel.path, &site, umask)?;
+            let sources: Vec<&String> = match bytecode {
+                Bytecode::Compiled => rel_files.iter().filter(|p| p.ends_with(".py")).collect(),
+                Bytecode::Sources => Vec::new(),
+            };
+            let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline)?;
+            anyhow::Ok((unpacked, rel_files, compiled))
+        })();
         let template = template
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading pip's launcher template panicked")));
-        (compiled, template)
+        (work, template)
     });
-    let (compiled, script_template) = (compiled?, script_template?);
+    let (unpacked, rel_files, compiled) = work?;
+    let script_template = script_template?;
 
     let files = rel_files
         .iter()

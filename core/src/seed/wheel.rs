@@ -17,8 +17,6 @@ pub(crate) struct Unpacked {
     pub files: Vec<(String, bool)>,
     /// The `NAME-VERSION.dist-info` directory.
     pub dist_info: String,
-    /// `[console_scripts]` entries: name -> `module:function`.
-    pub console_scripts: BTreeMap<String, String>,
 }
 
 /// Bounds on what a wheel may unpack to: a zip that inflates beyond them is
@@ -201,7 +199,6 @@ pub(crate) fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Un
     Ok(Unpacked {
         files,
         dist_info: contents.dist_info,
-        console_scripts: contents.console_scripts,
     })
 }
 

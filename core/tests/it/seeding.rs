@@ -406,3 +406,69 @@ fn no_compile_is_refused_with_the_ensurepip_seeder() {
     assert_one_line_error(&out, &["--no-compile", "native seeder"]);
     assert!(!s.path().join("env").exists());
 }
+
+/// Every pip wheel the tests have: each pyenv CPython's bundled ones and
+/// Debian's (sid: pip 26, trixie: pip 25) from the chroots.
+fn every_pip_wheel() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = MINORS
+        .iter()
+        .map(|&minor| {
+            let python = cpython(minor);
+            let lib = python.parent().unwrap().parent().unwrap().join("lib");
+            lib.join(format!("python3.{minor}/ensurepip/_bundled"))
+        })
+        .collect();
+    for chroot in [Chroot::sid(), Chroot::trixie()] {
+        dirs.push(chroot.root.join("usr/share/python-wheels"));
+    }
+    let mut wheels = Vec::new();
+    for dir in dirs {
+        let found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("pip-"))
+            .collect();
+        assert!(!found.is_empty(), "no pip wheel in {}", dir.display());
+        wheels.extend(found);
+    }
+    wheels
+}
+
+#[test]
+fn the_launcher_template_read_from_pips_sources_is_the_one_pip_has() {
+    // The first creation reads the template from pip's sources instead of
+    // importing pip (1 s of CPU): both must give the same bytes, for every
+    // pip, and the sources must be enough (no silent fallback to importing).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/seed/template.py");
+    let python = cpython(12);
+    let ask = |wheel: &Path, mode: &str| {
+        let out = Command::new(&python)
+            .arg("-I")
+            .arg(&script)
+            .arg(wheel)
+            .arg(mode)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{mode} on {}: {}",
+            wheel.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for wheel in every_pip_wheel() {
+        let from_sources = ask(&wheel, "--sources-only");
+        assert_eq!(
+            from_sources,
+            ask(&wheel, "--by-import"),
+            "template of {}",
+            wheel.display()
+        );
+        assert!(from_sources.contains("%(func)s"), "{from_sources}");
+        seen.insert(from_sources);
+    }
+    // distlib's (with `import re`) and pip 26's own (without) were both read.
+    assert!(seen.len() >= 2, "one template for every pip: {seen:?}");
+}
