@@ -8,9 +8,14 @@ use sha2::{Digest, Sha256};
 
 /// `sha256=<urlsafe base64, no padding>`, as a RECORD row gives a hash.
 pub(crate) fn hash(bytes: &[u8]) -> String {
+    digest_field(&Sha256::digest(bytes))
+}
+
+/// A sha256 digest (computed while streaming) in a RECORD row's form.
+pub(crate) fn digest_field(digest: &[u8]) -> String {
     format!(
         "sha256={}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes))
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
     )
 }
 

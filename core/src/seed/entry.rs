@@ -285,21 +285,30 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
     Ok(digest)
 }
 
-/// Unpacks `wheel` into `site` with the files pip adds (INSTALLER, REQUESTED);
-/// returns what was unpacked and every file's path relative to `site`.
-fn unpack_marked(
-    wheel: &Path,
-    site: &Path,
-    umask: u32,
-) -> anyhow::Result<(wheel::Unpacked, Vec<String>)> {
+/// Unpacks `wheel` into `site` with the files pip adds (INSTALLER,
+/// REQUESTED); returns what was unpacked and every file's RECORD facts.
+fn unpack_marked(wheel: &Path, site: &Path, umask: u32) -> anyhow::Result<(String, Vec<FileInfo>)> {
     let unpacked = wheel::unpack(wheel, site, umask)?;
+    let mut files: Vec<FileInfo> = unpacked
+        .files
+        .into_iter()
+        .map(|f| FileInfo {
+            path: f.path,
+            hash: f.hash,
+            size: f.size,
+        })
+        .collect();
     // pip marks what it installed and that the user asked for it (ensurepip names the package).
-    std::fs::write(site.join(&unpacked.dist_info).join("INSTALLER"), b"pip\n")?;
-    std::fs::write(site.join(&unpacked.dist_info).join("REQUESTED"), b"")?;
-    let mut rel_files: Vec<String> = unpacked.files.iter().map(|(p, _)| p.clone()).collect();
-    rel_files.push(format!("{}/INSTALLER", unpacked.dist_info));
-    rel_files.push(format!("{}/REQUESTED", unpacked.dist_info));
-    Ok((unpacked, rel_files))
+    for (name, bytes) in [("INSTALLER", &b"pip\n"[..]), ("REQUESTED", &b""[..])] {
+        let path = format!("{}/{name}", unpacked.dist_info);
+        std::fs::write(site.join(&path), bytes)?;
+        files.push(FileInfo {
+            path,
+            hash: crate::record::hash(bytes),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok((unpacked.dist_info, files))
 }
 
 /// Unpacks and compiles into `dir/site-packages`, returning the entry's facts.
@@ -353,26 +362,25 @@ fn build(
             false => installer_template(root, interp, wheel),
         });
         let work = (|| {
-            let (unpacked, rel_files) = unpack_marked(&wheel.path, &site, umask)?;
+            let (dist_info, files) = unpack_marked(&wheel.path, &site, umask)?;
             let sources: Vec<&String> = match bytecode {
-                Bytecode::Compiled => rel_files.iter().filter(|p| p.ends_with(".py")).collect(),
+                Bytecode::Compiled => files
+                    .iter()
+                    .map(|f| &f.path)
+                    .filter(|p| p.ends_with(".py"))
+                    .collect(),
                 Bytecode::Sources => Vec::new(),
             };
             let compiled = compile(interp, &site, &sources, reporter, &task, bounds.deadline)?;
-            anyhow::Ok((unpacked, rel_files, compiled))
+            anyhow::Ok((dist_info, files, compiled))
         })();
         let template = template
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading pip's launcher template panicked")));
         (work, template)
     });
-    let (unpacked, rel_files, compiled) = work?;
+    let (dist_info, files, compiled) = work?;
     let script_template = script_template?;
-
-    let files = rel_files
-        .iter()
-        .map(|p| file_info(&site, p))
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let compiled = compiled
         .iter()
         .map(|p| file_info(&site, p))
@@ -395,7 +403,7 @@ fn build(
         format: FORMAT,
         name: wheel.name.clone(),
         version: wheel.version.clone(),
-        dist_info: unpacked.dist_info,
+        dist_info,
         dirs,
         files,
         compiled,

@@ -2,8 +2,10 @@
 //! reading its console-script entry points.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Component, Path};
+
+use sha2::{Digest, Sha256};
 
 /// A wheel this module will not lay out itself (pip can): the caller falls back to ensurepip.
 #[derive(Debug, thiserror::Error)]
@@ -13,10 +15,21 @@ pub(crate) struct Unsupported(pub String);
 /// What unpacking found.
 #[derive(Debug)]
 pub(crate) struct Unpacked {
-    /// Files written, relative to the destination, with whether each is executable.
-    pub files: Vec<(String, bool)>,
+    /// Files written, relative to the destination, in the wheel's order.
+    pub files: Vec<UnpackedFile>,
     /// The `NAME-VERSION.dist-info` directory.
     pub dist_info: String,
+}
+
+/// One file written by [`unpack`], hashed as it was written (RECORD needs
+/// the hash; reading 500 files back would cost as much as writing them).
+#[derive(Debug)]
+pub(crate) struct UnpackedFile {
+    /// Relative to the destination, `/`-separated.
+    pub path: String,
+    /// `sha256=...`, as in RECORD.
+    pub hash: String,
+    pub size: u64,
 }
 
 /// Bounds on what a wheel may unpack to: a zip that inflates beyond them is
@@ -177,11 +190,23 @@ pub(crate) fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Un
         return Err(Unsupported(format!("{what} is not a pure-Python wheel")).into());
     }
     let mut files = Vec::new();
+    let mut buf = vec![0; 1 << 16];
     for f in contents.files {
         let target = dest.join(&f.name);
         std::fs::create_dir_all(target.parent().expect("file has a parent"))?;
         let mut out = std::fs::File::create(&target)?;
-        let copied = std::io::copy(&mut zip.by_index(f.index)?.take(f.size + 1), &mut out)?;
+        let mut member = zip.by_index(f.index)?.take(f.size + 1);
+        let mut hasher = Sha256::new();
+        let mut copied = 0u64;
+        loop {
+            let n = member.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n])?;
+            copied += n as u64;
+        }
         if copied != f.size {
             anyhow::bail!(
                 "{what}: {} unpacks to {} bytes, not the {} it declares",
@@ -194,7 +219,11 @@ pub(crate) fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Un
             // pip: the default mode plus the executable bits.
             crate::os::set_mode(&out, (0o777 & !umask) | 0o111)?;
         }
-        files.push((f.name, f.executable));
+        files.push(UnpackedFile {
+            path: f.name,
+            hash: crate::record::digest_field(&hasher.finalize()),
+            size: copied,
+        });
     }
     Ok(Unpacked {
         files,
