@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::cache::Cache;
 use crate::context::{scm_ignore_files, Context, Options};
 use crate::error::VenvError;
-use crate::interpreter::Interpreter;
+use crate::interpreter::{Implementation, Interpreter};
 use crate::paths::absolute;
 use crate::report::{self, Event, SharedReporter, Step};
 use crate::staging::{OnExisting, Staging};
@@ -104,8 +104,8 @@ impl EnvBuilder {
         }
         if opts.with_pip && !info.has_ensurepip {
             // The package Debian's own venv names: the version's, not python3-venv.
-            let package = match info.implementation.as_str() {
-                "pypy" => "pypy3-venv".to_owned(),
+            let package = match info.implementation_kind() {
+                Some(Implementation::PyPy) => "pypy3-venv".to_owned(),
                 _ => format!("python{}.{}-venv", info.version.0, info.version.1),
             };
             return Err(VenvError::NoEnsurepip {

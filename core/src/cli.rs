@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
 use venv::error::{PolicyError, VenvError};
@@ -14,48 +15,33 @@ use venv::{Cache, LinkMode, Options, Prompt, Seeder};
 /// work on) when no ENV_DIR is given.
 pub const DEFAULT_ENV_DIR: &str = ".venv";
 
-/// `--link-mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum LinkModeArg {
-    /// Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems.
-    #[default]
-    Auto,
-    Hardlink,
-    Copy,
-    Clone,
-    Symlink,
-}
-
-impl From<LinkModeArg> for LinkMode {
-    fn from(arg: LinkModeArg) -> LinkMode {
-        match arg {
-            LinkModeArg::Auto => LinkMode::Auto,
-            LinkModeArg::Hardlink => LinkMode::Hardlink,
-            LinkModeArg::Copy => LinkMode::Copy,
-            LinkModeArg::Clone => LinkMode::Clone,
-            LinkModeArg::Symlink => LinkMode::Symlink,
+/// `--link-mode`: the library's own names ([`LinkMode::NAMES`]), `auto`
+/// explained in `--help`.
+fn link_mode_parser() -> impl clap::builder::TypedValueParser<Value = LinkMode> {
+    let values = LinkMode::NAMES.iter().map(|&name| {
+        let value = PossibleValue::new(name);
+        match name {
+            "auto" => value.help(
+                "Clone (copy-on-write) where the filesystem can, else hard link; copy across filesystems",
+            ),
+            _ => value,
         }
-    }
+    });
+    PossibleValuesParser::new(values)
+        .map(|name| LinkMode::from_name(&name).expect("clap only passes a possible value"))
 }
 
-/// `--seeder`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SeederArg {
-    /// Native when the base bundles wheels, else ensurepip.
-    #[default]
-    Auto,
-    Native,
-    Ensurepip,
-}
-
-impl From<SeederArg> for Seeder {
-    fn from(arg: SeederArg) -> Seeder {
-        match arg {
-            SeederArg::Auto => Seeder::Auto,
-            SeederArg::Native => Seeder::Native,
-            SeederArg::Ensurepip => Seeder::Ensurepip,
+/// `--seeder`: the library's own names ([`Seeder::NAMES`]).
+fn seeder_parser() -> impl clap::builder::TypedValueParser<Value = Seeder> {
+    let values = Seeder::NAMES.iter().map(|&name| {
+        let value = PossibleValue::new(name);
+        match name {
+            "auto" => value.help("Native when the base bundles wheels, else ensurepip"),
+            _ => value,
         }
-    }
+    });
+    PossibleValuesParser::new(values)
+        .map(|name| Seeder::from_name(&name).expect("clap only passes a possible value"))
 }
 
 /// What `-h` ends with: where the rest is.
@@ -184,13 +170,13 @@ pub struct Cli {
 
     /// How pip's files get from the cache into the environment [default:
     /// auto; env: VENV_LINK_MODE; config: link-mode].
-    #[arg(hide_short_help = true, long, value_enum)]
-    pub link_mode: Option<LinkModeArg>,
+    #[arg(hide_short_help = true, long, value_parser = link_mode_parser())]
+    pub link_mode: Option<LinkMode>,
 
     /// How pip is installed: natively from the base's bundled wheels, or by
     /// running ensurepip [default: auto; env: VENV_SEEDER; config: seeder].
-    #[arg(hide_short_help = true, long, value_enum)]
-    pub seeder: Option<SeederArg>,
+    #[arg(hide_short_help = true, long, value_parser = seeder_parser())]
+    pub seeder: Option<Seeder>,
 
     /// Install pip without byte-code: Python writes it on first import, as
     /// after `uv venv --seed` (CPython's ensurepip compiles it).
@@ -539,9 +525,8 @@ impl Cli {
         let mut d = Defaults::load(config)?;
         d.python.given(self.python.clone().map(Some), "-p");
         d.prompt.given(self.prompt.clone().map(Some), "--prompt");
-        d.link_mode
-            .given(self.link_mode.map(LinkMode::from), "--link-mode");
-        d.seeder.given(self.seeder.map(Seeder::from), "--seeder");
+        d.link_mode.given(self.link_mode, "--link-mode");
+        d.seeder.given(self.seeder, "--seeder");
         if self.without_scm_ignore_files {
             d.scm_ignore_files
                 .given(Some(Some(Vec::new())), "--without-scm-ignore-files");

@@ -94,5 +94,7 @@ pub use cache::Cache;
 pub use context::{Context, Layout, LinkMode, Options, Prompt, Seeder};
 pub use envfs::{EntryKind, EnvDir};
 pub use error::VenvError;
-pub use interpreter::{find_interpreter, Interpreter, InterpreterInfo, PythonRequest};
+pub use interpreter::{
+    find_interpreter, Implementation, Interpreter, InterpreterInfo, PythonRequest,
+};
 pub use steps::{DefaultSteps, Steps};

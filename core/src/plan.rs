@@ -14,7 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::interpreter::InterpreterInfo;
+use crate::interpreter::{Implementation, InterpreterInfo};
 
 /// The options that shape the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,8 +157,7 @@ pub fn plan(info: &InterpreterInfo, opts: PlanOptions) -> Plan {
     }
     dirs.push(bin.clone());
     // bpo-21197, removed in 3.15.
-    let lib64_link =
-        info.is_64bit && info.os_name == "posix" && info.platform != "darwin" && !info.at_least(15);
+    let lib64_link = info.is_64bit && info.is_posix() && !info.is_macos() && !info.at_least(15);
 
     let mut plan = Plan {
         dirs,
@@ -259,13 +258,13 @@ fn posix_executables(info: &InterpreterInfo, opts: PlanOptions, python_dir: &str
     if info.at_least(9) {
         names.push(format!("python3.{minor}"));
     }
-    match info.implementation.as_str() {
-        "pypy" => names.extend(["pypy3".to_owned(), "pypy".to_owned()]),
-        "graalpy" => names.push("graalpy".to_owned()),
-        _ => {}
+    match info.implementation_kind() {
+        Some(Implementation::PyPy) => names.extend(["pypy3".to_owned(), "pypy".to_owned()]),
+        Some(Implementation::GraalPy) => names.push("graalpy".to_owned()),
+        Some(Implementation::CPython) | None => {}
     }
     // CPython 3.14 only, and only where file names are UTF-8.
-    if info.implementation == "cpython"
+    if info.implementation_kind() == Some(Implementation::CPython)
         && info.version.0 == 3
         && minor == 14
         && info.fs_encoding.eq_ignore_ascii_case("utf-8")
@@ -290,7 +289,7 @@ fn posix_executables(info: &InterpreterInfo, opts: PlanOptions, python_dir: &str
     // PyPy with --copies: its libpypy beside the executable, and (instead of
     // PyPy's whole `../lib`, which on a system PyPy is /usr/lib) only the
     // libraries the interpreter itself loaded from there.
-    if info.implementation == "pypy" && !opts.symlinks {
+    if info.implementation_kind() == Some(Implementation::PyPy) && !opts.symlinks {
         for name in &info.exe_dir_files {
             plan.library_copies.push(Entry {
                 path: format!("{bin}/{name}"),
@@ -343,7 +342,7 @@ fn windows_executables(
             .iter()
             .any(|f| f.eq_ignore_ascii_case(name))
     };
-    if info.implementation == "graalpy" {
+    if info.implementation_kind() == Some(Implementation::GraalPy) {
         // GraalPy's launcher reads `venvlauncher_command` from pyvenv.cfg.
         let launcher = PathBuf::from(format!("{nt_scripts}\\graalpy.exe"));
         for name in ["python.exe", "graalpy.exe"] {
@@ -356,7 +355,7 @@ fn windows_executables(
         ));
         return;
     }
-    if info.implementation == "cpython" && info.at_least(13) {
+    if info.implementation_kind() == Some(Implementation::CPython) && info.at_least(13) {
         // 3.13+: named links to the base (and its DLLs), or named copies of
         // the launchers; links that fail are all undone and copies made.
         let d = debug_suffix(&plan.python_exe);
@@ -434,7 +433,7 @@ fn windows_executables(
     // base; with --copies the four python names that exist there (3.9+: and
     // the base's own name), as copies of the launchers CPython keeps in
     // venv/scripts/nt under those names (PyPy: of the files themselves).
-    let pypy = info.implementation == "pypy";
+    let pypy = info.implementation_kind() == Some(Implementation::PyPy);
     let mut names: Vec<String> = if opts.symlinks || pypy {
         info.exe_dir_files
             .iter()

@@ -64,22 +64,39 @@ pub struct VersionRequest {
     pub free_threaded: bool,
 }
 
-/// An implementation named in a request.
+/// A Python implementation whose own `venv` this crate reproduces: what an
+/// interpreter reports (`sys.implementation.name`, see
+/// [`InterpreterInfo::implementation_kind`]) and what a request may name
+/// (`cpython3.12`, `pypy3.9`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Implementation {
-    /// `cpython3.12`: CPython under its `python*` names.
+    /// CPython, under its `python*` names.
     CPython,
-    /// `pypy3.9`: PyPy under its `pypy*` names.
+    /// PyPy, under its `pypy*` names.
     PyPy,
+    /// GraalPy (not named by requests yet).
+    GraalPy,
 }
 
 impl Implementation {
     /// `sys.implementation.name`.
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Implementation::CPython => "cpython",
             Implementation::PyPy => "pypy",
+            Implementation::GraalPy => "graalpy",
         }
+    }
+
+    /// The implementation whose `sys.implementation.name` is `name`.
+    pub fn from_name(name: &str) -> Option<Implementation> {
+        [
+            Implementation::CPython,
+            Implementation::PyPy,
+            Implementation::GraalPy,
+        ]
+        .into_iter()
+        .find(|i| i.name() == name)
     }
 
     /// The program names its interpreters are installed under (`python3.12`, `pypy3.9`).
@@ -87,6 +104,7 @@ impl Implementation {
         match self {
             Implementation::CPython => "python",
             Implementation::PyPy => "pypy",
+            Implementation::GraalPy => "graalpy",
         }
     }
 }
@@ -215,6 +233,7 @@ impl VersionRequest {
         match self.implementation {
             Some(Implementation::CPython) => what.push("CPython"),
             Some(Implementation::PyPy) => what.push("PyPy"),
+            Some(Implementation::GraalPy) => what.push("GraalPy"),
             None => {}
         }
         if what.is_empty() {
@@ -228,7 +247,7 @@ impl VersionRequest {
     pub fn matches(&self, info: &InterpreterInfo) -> bool {
         if self
             .implementation
-            .is_some_and(|i| i.name() != info.implementation)
+            .is_some_and(|i| Some(i) != info.implementation_kind())
         {
             return false;
         }

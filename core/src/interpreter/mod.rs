@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cache::Cache;
 use crate::error::VenvError;
 
-pub use discovery::{find_interpreter, PythonRequest};
+pub use discovery::{find_interpreter, Implementation, PythonRequest};
 
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
@@ -156,18 +156,31 @@ impl InterpreterInfo {
         if self.gil_disabled {
             text.push('t');
         }
-        match self.implementation.as_str() {
-            "cpython" => {}
-            "pypy" => text.push_str(" (PyPy)"),
-            "graalpy" => text.push_str(" (GraalPy)"),
-            other => text.push_str(&format!(" ({other})")),
+        match self.implementation_kind() {
+            Some(Implementation::CPython) => {}
+            Some(Implementation::PyPy) => text.push_str(" (PyPy)"),
+            Some(Implementation::GraalPy) => text.push_str(" (GraalPy)"),
+            None => text.push_str(&format!(" ({})", self.implementation)),
         }
         text
     }
-}
 
-/// The implementations whose own `venv` this crate reproduces.
-pub(crate) const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
+    /// `sys.implementation.name`, typed: `None` for an implementation this
+    /// crate does not reproduce (the query refuses those; fixtures may hold one).
+    pub fn implementation_kind(&self) -> Option<Implementation> {
+        Implementation::from_name(&self.implementation)
+    }
+
+    /// Whether `os.name` is `posix`.
+    pub fn is_posix(&self) -> bool {
+        self.os_name == "posix"
+    }
+
+    /// Whether `sys.platform` is `darwin`.
+    pub fn is_macos(&self) -> bool {
+        self.platform == "darwin"
+    }
+}
 /// The oldest Python 3 minor version served (CPython 3.8's venv).
 pub(crate) const MIN_MINOR: u32 = 8;
 
@@ -265,7 +278,7 @@ fn query(path: &Path) -> Result<InterpreterInfo, VenvError> {
         .map_err(|_| not_python("it did not answer the interpreter query".into()))?;
     let (major, minor, patch) = header.version;
     if let Some(implementation) = header.implementation {
-        if !IMPLEMENTATIONS.contains(&implementation.as_str()) {
+        if Implementation::from_name(&implementation).is_none() {
             return Err(VenvError::UnsupportedImplementation {
                 path: path.to_path_buf(),
                 implementation,
