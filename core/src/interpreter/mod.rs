@@ -5,6 +5,7 @@
 mod discovery;
 mod path_search;
 mod pyenv;
+mod request;
 mod stored;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::cache::Cache;
 use crate::error::VenvError;
 
-pub use discovery::{find_interpreter, Implementation, PythonRequest};
+pub use discovery::find_interpreter;
+pub use request::{Implementation, PythonRequest};
 
 /// The query script; bump `QUERY_VERSION` (and the script's `query_version`)
 /// whenever what it reports changes, so stale cache entries are not reused.
