@@ -3,7 +3,8 @@
 # warnings denied, for every workspace of the repository (the host, the
 # plugins and their SDK, the test-only components, the fuzz targets). The
 # component workspaces are linted for wasm32-wasip2, the target they build
-# for. Run by tools/test.sh before the tests; on its own: tools/lint.sh.
+# for; the library's docs build with warnings denied. Run by tools/test.sh
+# before the tests; on its own: tools/lint.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,3 +26,7 @@ done
 # and features still make cargo check some crates again).
 log "cargo clippy in fuzz"
 (cd fuzz && CARGO_TARGET_DIR="$root/target" cargo clippy --all-targets --quiet -- -D warnings)
+# The library's API docs build without a warning (missing docs, broken or
+# private links), as #![warn(missing_docs)] in core/src/lib.rs promises.
+log "cargo doc (host library)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p venv --quiet

@@ -6,7 +6,7 @@
 //! A regular file is opened, not read: on a warm run with nothing pinned,
 //! its compiled code is found by the BLAKE3 remembered for its change stamp
 //! (device, inode, size, modification and change times, see
-//! [`crate::os::change_stamp`]), and its bytes (12 MB for a JavaScript
+//! `os::change_stamp`), and its bytes (12 MB for a JavaScript
 //! plugin) are never read. They are read, through the descriptor opened
 //! first, when a pin is checked or the code must be compiled; a file whose
 //! stamp moved by then is refused rather than guessed at. A pipe is read
