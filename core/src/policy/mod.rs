@@ -98,10 +98,9 @@ pub struct UserConfig {
     pub file: UserConfigFile,
 }
 
-fn read_toml<T: for<'de> serde::Deserialize<'de>>(
-    path: &Path,
-    what: &'static str,
-) -> Result<T, PolicyError> {
+/// The text of the file at `path` (the `what` of messages), read without
+/// blocking on a pipe and at most [`MAX_FILE_BYTES`].
+fn read_text(path: &Path, what: &'static str) -> Result<String, PolicyError> {
     let unreadable = |reason: String| PolicyError::Unreadable {
         what,
         path: path.to_path_buf(),
@@ -109,7 +108,14 @@ fn read_toml<T: for<'de> serde::Deserialize<'de>>(
     };
     let text =
         crate::os::read_bounded(path, MAX_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(text).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
+    String::from_utf8(text).map_err(|_| unreadable("it is not UTF-8".to_owned()))
+}
+
+fn read_toml<T: for<'de> serde::Deserialize<'de>>(
+    path: &Path,
+    what: &'static str,
+) -> Result<T, PolicyError> {
+    let text = read_text(path, what)?;
     parse_toml(&text).map_err(|reason| PolicyError::Invalid {
         what,
         path: path.to_path_buf(),
@@ -280,14 +286,7 @@ impl UserConfig {
     /// The user config at `path`.
     pub fn read(path: &Path) -> Result<UserConfig, PolicyError> {
         let what = "user config";
-        let unreadable = |reason: String| PolicyError::Unreadable {
-            what,
-            path: path.to_path_buf(),
-            reason,
-        };
-        let text =
-            crate::os::read_bounded(path, MAX_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
-        let text = String::from_utf8(text).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
+        let text = read_text(path, what)?;
         let file = UserConfigFile::parse(&text).map_err(|problem| match problem {
             ConfigProblem::Syntax(reason) => PolicyError::Invalid {
                 what,

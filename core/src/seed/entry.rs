@@ -285,10 +285,17 @@ fn wheel_digest(root: &Path, wheel: &Path) -> anyhow::Result<String> {
     Ok(digest)
 }
 
-/// Unpacks `wheel` into `site` with the files pip adds (INSTALLER,
-/// REQUESTED); returns what was unpacked and every file's RECORD facts.
-fn unpack_marked(wheel: &Path, site: &Path, umask: u32) -> anyhow::Result<(String, Vec<FileInfo>)> {
-    let unpacked = wheel::unpack(wheel, site, umask)?;
+/// Unpacks the wheel `zip` (its table of contents read as `manifest`) into
+/// `site` with the files pip adds (INSTALLER, REQUESTED); returns what was
+/// unpacked and every file's RECORD facts.
+fn unpack_marked<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    manifest: wheel::Manifest,
+    what: &str,
+    site: &Path,
+    umask: u32,
+) -> anyhow::Result<(String, Vec<FileInfo>)> {
+    let unpacked = wheel::unpack(zip, manifest, what, site, umask)?;
     let mut files: Vec<FileInfo> = unpacked
         .files
         .into_iter()
@@ -327,23 +334,22 @@ fn build(
     // Charged from the wheel's table of contents, before anything is
     // written: its files, INSTALLER and REQUESTED, one byte-code file per
     // source (estimated at the source's size) and its scripts.
-    let manifest = wheel::manifest(
-        &mut wheel::open(&wheel.path)?,
-        &wheel.path.display().to_string(),
-    )?;
+    let what = wheel.path.display().to_string();
+    let mut zip = wheel::open(&wheel.path)?;
+    let manifest = wheel::manifest(&mut zip, &what)?;
     let mut charged_compiled = 0;
     if bounds.charge.is_some() {
         let sources = match bytecode {
-            Bytecode::Compiled => manifest
-                .files
-                .iter()
-                .filter(|f| f.name.ends_with(".py"))
-                .count() as u64,
+            Bytecode::Compiled => {
+                charged_compiled = manifest.source_size();
+                manifest
+                    .files
+                    .iter()
+                    .filter(|f| f.name.ends_with(".py"))
+                    .count() as u64
+            }
             Bytecode::Sources => 0,
         };
-        if bytecode == Bytecode::Compiled {
-            charged_compiled = manifest.source_size();
-        }
         let entries =
             manifest.files.len() as u64 + 2 + sources + manifest.console_scripts.len() as u64;
         bounds.charge(manifest.total_size() + charged_compiled, entries)?;
@@ -362,7 +368,7 @@ fn build(
             false => installer_template(root, interp, wheel),
         });
         let work = (|| {
-            let (dist_info, files) = unpack_marked(&wheel.path, &site, umask)?;
+            let (dist_info, files) = unpack_marked(&mut zip, manifest, &what, &site, umask)?;
             let sources: Vec<&String> = match bytecode {
                 Bytecode::Compiled => files
                     .iter()

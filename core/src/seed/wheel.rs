@@ -179,13 +179,19 @@ pub(crate) fn open(
         .map_err(|e| anyhow::anyhow!("{} is not a wheel: {e}", path.display()))
 }
 
-/// Unpacks `wheel` into `dest` as pip does for a pure-Python wheel,
-/// skipping its RECORD (the installer writes its own). Each member is
-/// streamed to its file and may not inflate past the size it declares.
-pub(crate) fn unpack(wheel: &Path, dest: &Path, umask: u32) -> anyhow::Result<Unpacked> {
-    let mut zip = open(wheel)?;
-    let what = wheel.display().to_string();
-    let contents = manifest(&mut zip, &what)?;
+/// Unpacks the wheel `zip` (`what` names it in errors), whose table of
+/// contents [`manifest`] read as `contents`, into `dest` as pip does for a
+/// pure-Python wheel, skipping its RECORD (the installer writes its own).
+/// Each member is streamed to its file and may not inflate past the size it
+/// declares. The same archive is read for the contents and the files, so
+/// what was charged from the contents is what gets unpacked.
+pub(crate) fn unpack<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    contents: Manifest,
+    what: &str,
+    dest: &Path,
+    umask: u32,
+) -> anyhow::Result<Unpacked> {
     if !contents.purelib {
         return Err(Unsupported(format!("{what} is not a pure-Python wheel")).into());
     }

@@ -45,22 +45,7 @@ fn bash_completion_completes_flags_and_values() {
 #[test]
 fn fish_completion_completes_flags_with_descriptions() {
     let s = Scratch::new();
-    let script = s.path().join("venv.fish");
-    std::fs::write(&script, generated(&["--generate-shell-completion", "fish"])).unwrap();
-    let fish = which("fish").expect("fish is missing: run tools/install-shells.sh");
-    let out = Command::new(fish)
-        .args([
-            "--no-config",
-            "-c",
-            &format!(
-                "source {}; complete -C 'venv --upgrade-'; complete -C 'venv --seeder '",
-                script.display()
-            ),
-        ])
-        .output()
-        .unwrap();
-    assert_ok(&out, "fish complete -C");
-    let text = stdout(&out);
+    let text = fish_completions(&s, &["venv --upgrade-", "venv --seeder "]);
     assert!(
         text.lines().any(|l| l.starts_with("--upgrade-deps\t")),
         "{text}"
@@ -130,22 +115,7 @@ fn completions_offer_the_new_flags() {
     let out = Command::new(&bash).args(["-c", &program]).output().unwrap();
     assert_ok(&out, "bash completion");
     assert_eq!(stdout(&out).trim(), "--show-config");
-    let script = s.path().join("venv.fish");
-    std::fs::write(&script, generated(&["--generate-shell-completion", "fish"])).unwrap();
-    let fish = which("fish").expect("fish is missing: run tools/install-shells.sh");
-    let out = Command::new(fish)
-        .args([
-            "--no-config",
-            "-c",
-            &format!(
-                "source {}; complete -C 'venv --no-rel'; complete -C 'venv --link-mode '",
-                script.display()
-            ),
-        ])
-        .output()
-        .unwrap();
-    assert_ok(&out, "fish complete -C");
-    let text = stdout(&out);
+    let text = fish_completions(&s, &["venv --no-rel", "venv --link-mode "]);
     assert!(
         text.lines().any(|l| l.starts_with("--no-relocatable")),
         "{text}"
@@ -319,4 +289,21 @@ fn the_cache_is_tagged_shown_and_cleaned_while_creations_run() {
     // And the next creation rebuilds what it needs.
     assert_ok(&s.venv(&["-p", py, "env2"]), "after the clean");
     assert!(Path::new(&s.path().join("env2/bin/pip")).is_file());
+}
+
+/// What fish completes for each of `lines`, our generated completion loaded.
+fn fish_completions(s: &Scratch, lines: &[&str]) -> String {
+    let script = s.path().join("venv.fish");
+    std::fs::write(&script, generated(&["--generate-shell-completion", "fish"])).unwrap();
+    let fish = which("fish").expect("fish is missing: run tools/install-shells.sh");
+    let mut program = format!("source {}", script.display());
+    for line in lines {
+        program.push_str(&format!("; complete -C '{line}'"));
+    }
+    let out = Command::new(fish)
+        .args(["--no-config", "-c", &program])
+        .output()
+        .unwrap();
+    assert_ok(&out, "fish complete -C");
+    stdout(&out)
 }
